@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# i40e_vf_mdev: top-level targets.  Builds go to the cache outside the clone
+# (${XDG_CACHE_HOME:-~/.cache}/i40e_vf_mdev, or $I40E_VF_MDEV_CACHE).
+#
+#   make setup      install the Debian packages the build and tests need
+#   make demo       the main job: boot host -> L1 -> L2 and pass traffic
+#   make check      the whole test suite; ends with "N passed, N failed"
+#   make vm-shell   an interactive L1 (KERNEL=stock|project|debug)
+#   make module     build the driver for the running kernel (KVER=...)
+#   make kernels    build the project and debug test kernels
+#   make qemu       build QEMU with the XL710 model
+
+KERNEL ?= stock
+KVER ?= $(shell uname -r)
+
+.PHONY: all setup demo check vm-shell module kernels qemu clean
+
+all: module
+
+setup:
+	scripts/setup-host.sh
+
+demo: setup
+	scripts/demo.sh
+
+check:
+	tests/run.sh
+
+vm-shell: setup
+	tests/vm/run-l1.sh --interactive --kernel $(KERNEL) tests/vm/shell.sh
+
+module:
+	$(MAKE) -C /lib/modules/$(KVER)/build M=$(CURDIR)/drivers/vfio/mdev/i40e_vf_mdev modules
+
+kernels: setup
+	scripts/build-kernel.sh project
+	scripts/build-kernel.sh debug
+
+qemu: setup
+	scripts/build-qemu.sh
+
+clean:
+	$(MAKE) -C /lib/modules/$(KVER)/build M=$(CURDIR)/drivers/vfio/mdev/i40e_vf_mdev clean

@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the project's test kernel from Debian's linux-source-6.12.
+#
+#   build-kernel.sh project|debug
+#   build-kernel.sh --unpack-only   (just the patched source tree)
+#
+# Config: x86_64_defconfig + kvm_guest.config + tests/kconfig/project.config
+# (+ tests/kconfig/debug.config for the debug variant).  The patch series
+# in patches/kernel is applied to a copy of the source first.  Output,
+# keyed by the hash of all inputs, in $CACHE/kernel/<variant>-<key>/:
+#   bzImage, build/ (the O= tree, usable for M= module builds),
+#   modroot/lib/modules/<release>/, release (the kernel release string).
+# Prints that directory on stdout.
+
+. "$(dirname "$0")/lib.sh"
+
+KBUILD_SCHEMA=1
+variant=${1:-project}
+case "$variant" in
+--unpack-only) frags=() ;;
+project) frags=("$TOP/tests/kconfig/project.config") ;;
+debug) frags=("$TOP/tests/kconfig/project.config" "$TOP/tests/kconfig/debug.config") ;;
+*) die "usage: $0 project|debug" ;;
+esac
+
+prepare_source() {
+	if [ ! -f "$LINUX_SRC/.done" ]; then
+		[ -f "$LINUX_SRC_TAR" ] || die "$LINUX_SRC_TAR missing (apt-get install linux-source-6.12)"
+		log "unpacking $LINUX_SRC_TAR"
+		rm -rf "$LINUX_SRC"
+		tar -C "$CACHE" -xf "$LINUX_SRC_TAR"
+		touch "$LINUX_SRC/.done"
+	fi
+	pkey=$(hash_inputs "$TOP/patches/kernel")
+	if ! grep -qv '^#' "$TOP/patches/kernel/series" 2>/dev/null; then
+		src=$LINUX_SRC
+		return
+	fi
+	src=$CACHE/kernel/src-$pkey
+	[ -f "$src/.done" ] && return
+	log "applying patches/kernel to a copy of the source"
+	rm -rf "$src"
+	mkdir -p "$CACHE/kernel"
+	cp -a "$LINUX_SRC" "$src"
+	local p
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		log "applying patches/kernel/$p"
+		patch -d "$src" -p1 --quiet < "$TOP/patches/kernel/$p"
+	done < "$TOP/patches/kernel/series"
+	touch "$src/.done"
+}
+
+main() {
+	prepare_source
+	local key out
+	# Bump KBUILD_SCHEMA when this script changes what it produces.
+	key=$(hash_inputs "${frags[@]}" "$TOP/patches/kernel" \
+		<(echo "schema=$KBUILD_SCHEMA $(sha256sum < "$LINUX_SRC_TAR")"))
+	out=$CACHE/kernel/$variant-$key
+	if [ -f "$out/.done" ]; then
+		echo "$out"
+		return
+	fi
+	log "building $variant kernel in $out (this takes a while the first time)"
+	rm -rf "$out"
+	mkdir -p "$out/build"
+	{
+		make -C "$src" O="$out/build" x86_64_defconfig
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$out/build" \
+			"$out/build/.config" "$src/kernel/configs/kvm_guest.config" "${frags[@]}"
+		make -C "$src" O="$out/build" olddefconfig
+	} > "$out/config.log" 2>&1 || { tail -20 "$out/config.log" >&2; die "kernel config failed"; }
+	# Every option the fragments ask for must have survived olddefconfig.
+	local f line sym want have bad=0
+	for f in "${frags[@]}"; do
+		while read -r line; do
+			case "$line" in
+			CONFIG_*=*) sym=${line%%=*}; want=${line#*=} ;;
+			'# CONFIG_'*' is not set') sym=${line#\# }; sym=${sym%% *}; want=n ;;
+			*) continue ;;
+			esac
+			have=$(grep -E "^$sym=|^# $sym is not set" "$out/build/.config" | head -1)
+			case "$have" in
+			"$sym=$want") ;;
+			"# $sym is not set"|"") [ "$want" = n ] || { log "config: $sym=$want did not stick (${have:-absent})"; bad=1; } ;;
+			*) log "config: $sym=$want did not stick ($have)"; bad=1 ;;
+			esac
+		done < "$f"
+	done
+	[ "$bad" = 0 ] || die "kernel config fragment not satisfied (see above)"
+	make -C "$src" O="$out/build" -j"$JOBS" bzImage modules > "$out/build.log" 2>&1 ||
+		{ grep -E 'error|Error' "$out/build.log" | head -20 >&2; die "kernel build failed ($out/build.log)"; }
+	make -C "$src" O="$out/build" INSTALL_MOD_PATH="$out/modroot" \
+		INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install > "$out/install.log" 2>&1 ||
+		die "modules_install failed ($out/install.log)"
+	cp "$out/build/arch/x86/boot/bzImage" "$out/bzImage"
+	make -s -C "$src" O="$out/build" kernelrelease > "$out/release"
+	rm -f "$out/modroot/lib/modules/$(cat "$out/release")/build" \
+		"$out/modroot/lib/modules/$(cat "$out/release")/source"
+	touch "$out/.done"
+	echo "$out"
+}
+
+mkdir -p "$CACHE/locks"
+exec 9>"$CACHE/locks/kernel-$variant"
+flock 9
+if [ "$variant" = --unpack-only ]; then
+	prepare_source
+	echo "$src"
+	exit 0
+fi
+main

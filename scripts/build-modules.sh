@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the project's out-of-tree modules for one test kernel, the way DKMS
+# would: against the headers of that kernel (Debian's linux-headers package
+# for the stock kernel, the O= build tree for the project kernels).
+#
+#   build-modules.sh stock|project|debug
+#
+# Sources are copied out of the clone first, so the clone stays clean.
+# Prints the directory holding the .ko files.  Built:
+#   - i40e_vf_mdev.ko (+ its KUnit test module, when the sources have one)
+#   - mtty.ko, the kernel's mdev sample, for kernels that do not ship it
+
+. "$(dirname "$0")/lib.sh"
+
+kernel=${1:-stock}
+case "$kernel" in
+stock)
+	kdir=/usr/src/linux-headers-$DEB_KVER
+	krel=$DEB_KVER
+	;;
+project|debug)
+	kout=$("$TOP/scripts/build-kernel.sh" "$kernel")
+	kdir=$kout/build
+	krel=$(cat "$kout/release")
+	;;
+*) die "usage: $0 stock|project|debug" ;;
+esac
+[ -d "$kdir" ] || die "$kdir missing"
+
+out=$CACHE/modules/$kernel-$krel
+mkdir -p "$out"
+exec 9>"$out/.lock"
+flock 9
+
+kbuild() { # DIR [ARGS]
+	local d=$1
+	shift
+	make -C "$kdir" M="$d" "$@" modules > "$d/build.log" 2>&1 ||
+		{ tail -n 30 "$d/build.log" >&2; die "module build failed in $d"; }
+}
+
+# The driver.
+drv=$TOP/drivers/vfio/mdev/i40e_vf_mdev
+if [ -f "$drv/Makefile" ]; then
+	mkdir -p "$out/i40e_vf_mdev"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude=build.log "$drv/" "$out/i40e_vf_mdev/src/"
+	mkdir -p "$out/i40e_vf_mdev/src/include"
+	rsync -a "$TOP/include/" "$out/i40e_vf_mdev/src/include/"
+	kbuild "$out/i40e_vf_mdev/src" W=1
+	cp "$out"/i40e_vf_mdev/src/*.ko "$out/"
+fi
+
+# mtty: built into the project kernels (CONFIG_SAMPLE_VFIO_MDEV_MTTY=m);
+# Debian's stock kernel does not ship the samples, so build it here.
+if [ "$kernel" = stock ]; then
+	mkdir -p "$out/mtty"
+	cp "$LINUX_SRC/samples/vfio-mdev/mtty.c" "$out/mtty/"
+	echo 'obj-m := mtty.o' > "$out/mtty/Makefile"
+	kbuild "$out/mtty"
+	cp "$out/mtty/mtty.ko" "$out/"
+fi
+echo "$out"

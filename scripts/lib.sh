@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for the build and test scripts.  Sourced, not executed.
+#
+# Everything that is built or downloaded lives under $CACHE, outside the
+# clone, keyed by the hash of its inputs, so a second run (or a CI run on a
+# machine that already built the same inputs) reuses it.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${I40E_VF_MDEV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/i40e_vf_mdev}
+mkdir -p "$CACHE"
+
+# Versions: Debian 12 (bookworm) packages.  The stock kernel must be the one
+# matching linux-source-6.12, so both come from the same source version.
+DEB_KVER=${DEB_KVER:-6.12.117+deb12-amd64}
+DEB_KPKG_VER=${DEB_KPKG_VER:-6.12.117-1~deb12u1}
+DEB_QEMU_VER=${DEB_QEMU_VER:-1:7.2+dfsg-7+deb12u18}
+LINUX_SRC_TAR=/usr/src/linux-source-6.12.tar.xz
+LINUX_SRC=$CACHE/linux-source-6.12
+
+JOBS=${JOBS:-$(nproc)}
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# hash_inputs FILE_OR_DIR... - short content hash of files (sorted, with names)
+hash_inputs() {
+	local p
+	for p in "$@"; do
+		if [ -d "$p" ]; then
+			(cd "$p" && find . -type f ! -name '*~' -print0 | LC_ALL=C sort -z |
+				xargs -0r sha256sum)
+		elif [ -e "$p" ]; then
+			sha256sum "$p"
+		else
+			echo "absent $p"
+		fi
+	done | sha256sum | cut -c1-16
+}
+

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install what the build and the test stack need on a Debian 12 machine
+# (run as root).  Idempotent and quick when everything is there already.
+
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PKGS=(
+	# kernel and module builds, checks
+	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod
+	rsync xz-utils zstd sparse dkms
+	# Debian's kernels: stock 6.12 (what users run), its headers, the
+	# matching source; 6.1 headers for the compile check
+	"linux-source-6.12=$DEB_KPKG_VER"
+	"linux-image-$DEB_KVER=$DEB_KPKG_VER" "linux-headers-$DEB_KVER=$DEB_KPKG_VER"
+	linux-headers-amd64
+	# QEMU from source
+	dpkg-dev meson ninja-build pkg-config libglib2.0-dev libpixman-1-dev
+	libcap-ng-dev libattr1-dev libslirp-dev zlib1g-dev libfdt-dev
+	python3-venv python3-setuptools
+	# the stack: firmware, the stock VMM, the consumers, guest userland
+	qemu-system-x86 qemu-utils seabios ipxe-qemu mdevctl
+	libvirt-daemon-system libvirt-clients busybox-static iproute2 ethtool
+	pciutils socat jq iputils-ping udev
+	# userspace unit tests and the fuzzer
+	clang libclang-rt-14-dev
+)
+
+if [ "$(id -u)" != 0 ]; then
+	die "run as root (installs Debian packages)"
+fi
+
+src=/etc/apt/sources.list.d/i40e-vf-mdev-src.sources
+if ! grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	log "adding deb-src entries ($src) for apt-get source qemu"
+	cat > "$src" <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+SRC
+	rm -f "$CACHE/.apt-updated"
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+	name=${p%%=*} ver=${p#*=}
+	have=$(dpkg-query -W -f='${Status} ${Version}' "$name" 2>/dev/null || true)
+	case "$have" in
+	"install ok installed"*)
+		[ "$name" = "$p" ] || [ "${have##* }" = "$ver" ] || missing+=("$p") ;;
+	*) missing+=("$p") ;;
+	esac
+done
+if [ ${#missing[@]} -gt 0 ] || ! apt-cache showsrc qemu >/dev/null 2>&1; then
+	log "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+		die "apt-get install failed"
+fi
+# The kernel packages' postinst may start nothing here; libvirt is started
+# inside L1 by the tests that need it.
+log "host set-up complete"

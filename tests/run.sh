@@ -1,0 +1,164 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The whole test suite (`make check`): static checks, userspace unit tests
+# and the fuzz smoke run, then every VM test (tests/vm/cases/*.sh) on each
+# kernel its header names.  Ends with one line "N passed, N failed".
+#
+#   tests/run.sh [-k KERNEL] [PATTERN...]
+#
+# PATTERNs select tests by name (shell glob on "case@kernel"; e.g.
+# 'l1-boot@*').  -k limits VM tests to one kernel.
+#
+# VM tests whose failure is classified as infrastructure (tests/vm/run-l1.sh
+# exit 2: an oops outside code under test, or L1 never reaching the test)
+# are retried up to $VM_RETRIES times; every retry is counted and reported.
+
+. "$(dirname "$0")/../scripts/lib.sh"
+set +e
+
+VM_RETRIES=${VM_RETRIES:-2}
+only_kernel=''
+if [ "${1:-}" = -k ]; then only_kernel=$2; shift 2; fi
+patterns=("$@")
+
+passed=0 failed=0 infra=0
+failures=() infra_log=()
+runlog=$CACHE/runs/last
+rm -rf "$runlog"
+mkdir -p "$runlog"
+
+selected() {
+	[ ${#patterns[@]} = 0 ] && return 0
+	local p
+	for p in "${patterns[@]}"; do
+		# shellcheck disable=SC2053
+		[[ $1 == $p ]] && return 0
+	done
+	return 1
+}
+record() { # NAME STATUS(0|1) [DETAIL]
+	if [ "$2" = 0 ]; then
+		passed=$((passed + 1))
+		echo "PASS: $1"
+	else
+		failed=$((failed + 1))
+		failures+=("$1${3:+ ($3)}")
+		echo "FAIL: $1${3:+ ($3)}"
+	fi
+}
+# Add the counts of a sub-runner's "N passed, N failed" line.
+record_summary() { # NAME LOGFILE RC
+	local line p f
+	line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
+	if [ -z "$line" ]; then
+		record "$1" 1 "no summary line; exit $3"
+		return
+	fi
+	p=$(echo "$line" | sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" = 0 ] && [ "$3" = 0 ] && { echo "PASS: $1 ($p tests)"; return; }
+	[ "$f" = 0 ] && { record "$1" 1 "exit $3"; return; }
+	failures+=("$1: $f failed")
+	echo "FAIL: $1 ($f of $((p + f)) failed)"
+	grep -E '^(not ok|FAIL)' "$2" | head -n 20
+}
+# KTAP from a VM test (KUnit suites): count each subtest result.
+record_ktap() { # NAME FILE
+	local p f
+	p=$(grep -cE '^[[:space:]]*ok [0-9]+ ' "$2")
+	f=$(grep -cE '^[[:space:]]*not ok [0-9]+ ' "$2")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" = 0 ] || failures+=("$1: $f KUnit results not ok")
+	echo "KUnit in $1: $p ok, $f not ok"
+}
+
+log "setting up the host"
+if [ "$(id -u)" = 0 ]; then
+	"$TOP/scripts/setup-host.sh" || { echo "0 passed, 1 failed"; exit 1; }
+fi
+
+# 1. Userspace: unit tests and the fuzz smoke run.
+if [ -f "$TOP/tests/unit/Makefile" ] && selected unit; then
+	make -C "$TOP/tests/unit" check > "$runlog/unit.log" 2>&1
+	record_summary unit "$runlog/unit.log" $?
+fi
+if [ -f "$TOP/tests/fuzz/Makefile" ] && selected fuzz; then
+	make -C "$TOP/tests/fuzz" fuzz-smoke > "$runlog/fuzz.log" 2>&1
+	rc=$?
+	record fuzz-smoke $rc "$(tail -n 1 "$runlog/fuzz.log")"
+fi
+
+# 2. Static checks on the driver (checkpatch, W=1, sparse, other kernels).
+if [ -x "$TOP/tests/static.sh" ] && selected static; then
+	"$TOP/tests/static.sh" > "$runlog/static.log" 2>&1
+	record_summary static "$runlog/static.log" $?
+fi
+
+# 3. Build everything the VMs need once, up front, so a build failure is
+# reported as such (and not as a failure of each VM test).
+kernels_needed=$(grep -h '^# kernels:' "$TOP"/tests/vm/cases/*.sh | cut -d: -f2 | tr ' ' '\n' | sort -u)
+[ -n "$only_kernel" ] && kernels_needed=$only_kernel
+build_ok=1
+"$TOP/scripts/build-qemu.sh" > "$runlog/build-qemu.log" 2>&1 ||
+	{ record build-qemu 1 "see $runlog/build-qemu.log"; build_ok=0; }
+for k in $kernels_needed; do
+	if [ "$k" != stock ]; then
+		"$TOP/scripts/build-kernel.sh" "$k" > "$runlog/build-kernel-$k.log" 2>&1 ||
+			{ record "build-kernel-$k" 1 "see $runlog/build-kernel-$k.log"; build_ok=0; continue; }
+	fi
+	"$TOP/scripts/build-modules.sh" "$k" > "$runlog/build-modules-$k.log" 2>&1 ||
+		{ record "build-modules-$k" 1 "see $runlog/build-modules-$k.log"; build_ok=0; }
+done
+
+# 4. VM tests.
+for t in "$TOP"/tests/vm/cases/*.sh; do
+	name=$(basename "$t" .sh)
+	kernels=$(sed -n 's/^# kernels: *//p' "$t")
+	tmo=$(sed -n 's/^# timeout: *//p' "$t")
+	for k in $kernels; do
+		[ -n "$only_kernel" ] && [ "$k" != "$only_kernel" ] && continue
+		selected "$name@$k" || continue
+		if [ "$build_ok" = 0 ]; then
+			record "$name@$k" 1 "not run: build failed"
+			continue
+		fi
+		attempt=0
+		while :; do
+			res=$runlog/$name@$k.$attempt
+			"$TOP/tests/vm/run-l1.sh" --kernel "$k" --timeout "${tmo:-600}" \
+				--results "$res" "tests/vm/cases/$name.sh" > "$res.out" 2>&1
+			rc=$?
+			verdict=$(cat "$res/verdict" 2>/dev/null || echo "no verdict (run-l1 exit $rc)")
+			if [ $rc = 2 ] && [ $attempt -lt "$VM_RETRIES" ]; then
+				infra=$((infra + 1))
+				infra_log+=("$name@$k attempt $attempt: $verdict")
+				echo "RETRY: $name@$k ($verdict)"
+				attempt=$((attempt + 1))
+				continue
+			fi
+			break
+		done
+		[ -f "$res/subtests.ktap" ] && record_ktap "$name@$k" "$res/subtests.ktap"
+		if [ $rc = 0 ]; then
+			record "$name@$k" 0
+		else
+			record "$name@$k" 1 "$verdict"
+			grep -E '^not ok' "$res/test.log" 2>/dev/null | head -n 10
+			tail -n 15 "$res.out"
+		fi
+	done
+done
+
+echo
+echo "Infrastructure failures retried: $infra"
+for l in "${infra_log[@]}"; do echo "  $l"; done
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "Failures:"
+	for l in "${failures[@]}"; do echo "  $l"; done
+fi
+echo "Logs: $runlog"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

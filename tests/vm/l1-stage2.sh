@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# L1 stage 2: runs in the overlay root.  Sets up the system a test expects
+# (pseudo filesystems, udev, loopback), runs the test script named on the
+# kernel command line under a timeout, records its output and exit status in
+# /results, and powers off.  The host side (tests/vm/run-l1.sh) reads them.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=dumb LANG=C.UTF-8
+
+param() {
+	local w
+	for w in $(cat /proc/cmdline); do
+		case "$w" in "i40evfm.$1="*) echo "${w#*=}"; return ;; esac
+	done
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+ln -sfn /proc/self/fd /dev/fd
+ln -sfn /proc/self/fd/0 /dev/stdin
+ln -sfn /proc/self/fd/1 /dev/stdout
+ln -sfn /proc/self/fd/2 /dev/stderr
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /run
+mkdir -p /run/lock /run/user
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+mount -t configfs configfs /sys/kernel/config 2>/dev/null
+hostname l1
+ip link set lo up
+
+TOP=$(param top)
+export TOP CACHE=$(param cache) I40EVFM_KERNEL=$(param kernel)
+export I40EVFM_BZIMAGE=$(param bzimage) RESULTS=/results
+test=$(param test)
+tmo=$(param timeout)
+name=$(basename "$test" .sh)
+
+finish() {
+	sync
+	echo "L1-POWEROFF"
+	echo o > /proc/sysrq-trigger
+	sleep 30
+	echo b > /proc/sysrq-trigger
+}
+
+echo "L1-TEST-START $name kernel=$(uname -r)"
+echo "$(uname -r)" > /results/kernel-release
+cd /tmp
+# The test's own output goes to the console too, so a hang or crash has
+# the context right before it in the serial log.
+set -o pipefail
+timeout -k 10 "${tmo:-600}" bash "$TOP/$test" 2>&1 | tee /results/test.log
+rc=$?
+dmesg > /results/dmesg.log
+echo "$rc" > /results/rc
+echo "L1-TEST-END $name rc=$rc"
+finish

@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot L1 under the project's QEMU (TCG, emulated SVM, intel-iommu) and run
+# one test script inside it.
+#
+#   run-l1.sh [--kernel stock|project|debug] [--timeout SECS] [--results DIR]
+#             [--interactive] [--qemu-arg ARG]... TEST_SCRIPT
+#
+# TEST_SCRIPT is a path relative to the repository root, run by bash in L1
+# with $TOP, $CACHE, $RESULTS (=/results, written back to the host) set.
+#
+# Exit status: 0 the test passed, 1 the test failed (including a crash or
+# hang whose evidence names code under test), 2 infrastructure failure (an
+# oops elsewhere, or no sign that the test started): the caller may retry.
+# The verdict and its reason are in RESULTS/verdict.
+
+. "$(dirname "$0")/../../scripts/lib.sh"
+
+kernel=stock tmo=600 results='' interactive=0 qemu_extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2; shift 2 ;;
+	--timeout) tmo=$2; shift 2 ;;
+	--results) results=$2; shift 2 ;;
+	--interactive) interactive=1; shift ;;
+	--qemu-arg) qemu_extra+=("$2"); shift 2 ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+test=${1:-tests/vm/shell.sh}
+[ -f "$TOP/$test" ] || die "no such test script: $test"
+
+qemu=${QEMU:-$("$TOP/scripts/build-qemu.sh")}
+
+case "$kernel" in
+stock)
+	krel=$DEB_KVER
+	bzimage=/boot/vmlinuz-$DEB_KVER
+	moddir=/lib/modules/$DEB_KVER
+	[ -f "$bzimage" ] || die "$bzimage missing (run scripts/setup-host.sh)"
+	bind_moddir=
+	;;
+project|debug)
+	kout=$("$TOP/scripts/build-kernel.sh" "$kernel")
+	krel=$(cat "$kout/release")
+	bzimage=$kout/bzImage
+	moddir=$kout/modroot/lib/modules/$krel
+	bind_moddir=$moddir
+	;;
+*) die "unknown kernel $kernel" ;;
+esac
+
+initrd=$CACHE/initrd/l1-$kernel-$(hash_inputs "$TOP/tests/vm/l1-init" \
+	"$TOP/scripts/build-initrd.sh" "$moddir/modules.dep").cpio.gz
+if [ ! -f "$initrd" ]; then
+	mkdir -p "$CACHE/initrd"
+	"$TOP/scripts/build-initrd.sh" "$initrd" "$TOP/tests/vm/l1-init" "$moddir" \
+		virtio_pci 9pnet_virtio 9p overlay
+fi
+
+if [ -z "$results" ]; then
+	results=$(mktemp -d "$CACHE/runs/$(basename "$test" .sh).XXXX" 2>/dev/null ||
+		{ mkdir -p "$CACHE/runs"; mktemp -d "$CACHE/runs/$(basename "$test" .sh).XXXX"; })
+fi
+mkdir -p "$results"
+rm -f "$results"/{rc,verdict,test.log,dmesg.log,console.log,qemu.log}
+modules=${MODULES:-$("$TOP/scripts/build-modules.sh" "$kernel")}
+echo "MODULES=$modules" > "$results/env"
+
+# L1's hardware.  Two e1000e on one QEMU hub: 01:00.0 is handed to L2 by
+# the nested-VFIO tests, 02:00.0 stays in L1 as the traffic peer.  Each sits
+# behind its own root port (own IOMMU group; ACS).
+machine=(
+	-L /usr/share/seabios -L /usr/share/qemu
+	-M q35,kernel-irqchip=split -accel tcg,thread=multi,tb-size=1024
+	-cpu max -smp 2 -m 6G
+	-device intel-iommu,intremap=on,caching-mode=on
+	-device pcie-root-port,id=rp1,chassis=1,bus=pcie.0,addr=0x10
+	-device pcie-root-port,id=rp2,chassis=2,bus=pcie.0,addr=0x11
+	-netdev hubport,id=hp1,hubid=0 -device e1000e,bus=rp1,netdev=hp1,mac=52:54:00:12:00:01,romfile=
+	-netdev hubport,id=hp2,hubid=0 -device e1000e,bus=rp2,netdev=hp2,mac=52:54:00:12:00:02,romfile=
+	-fsdev local,id=hostroot,path=/,readonly=on,security_model=none,multidevs=remap
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+	-fsdev local,id=results,path="$results",security_model=none,multidevs=remap
+	-device virtio-9p-pci,fsdev=results,mount_tag=results
+	-qmp unix:"$results/qmp.sock",server=on,wait=off
+)
+append="console=ttyS0,115200 loglevel=4 intel_iommu=on panic=-1 oops=panic"
+append+=" mitigations=off nokaslr i40evfm.top=$TOP i40evfm.cache=$CACHE"
+append+=" i40evfm.test=$test i40evfm.timeout=$tmo i40evfm.kernel=$kernel"
+append+=" i40evfm.bzimage=$bzimage"
+[ -n "$bind_moddir" ] && append+=" i40evfm.moddir=$bind_moddir"
+
+cmd=("$qemu" "${machine[@]}" -kernel "$bzimage" -initrd "$initrd"
+	-append "$append" -nographic -no-reboot "${qemu_extra[@]}")
+
+if [ "$interactive" = 1 ]; then
+	exec "${cmd[@]}" -serial mon:stdio
+fi
+
+log "L1 ($kernel $krel): $test, results in $results"
+# Boot, overlay set-up and power-off take well under 4 minutes even on a
+# loaded machine; the rest is the test's own budget.
+timeout -k 10 $((tmo + 240)) "${cmd[@]}" -serial file:"$results/console.log" \
+	-display none -monitor none </dev/null >"$results/qemu.log" 2>&1
+qrc=$?
+
+verdict() {
+	echo "$1: $2" > "$results/verdict"
+	log "verdict: $1: $2"
+	case "$1" in pass) exit 0 ;; fail) exit 1 ;; *) exit 2 ;; esac
+}
+tail_console() {
+	log "console tail ($results/console.log):"
+	tail -n 40 "$results/console.log" >&2 || true
+	[ -s "$results/qemu.log" ] && { log "qemu said:"; tail -n 20 "$results/qemu.log" >&2; }
+	return 0
+}
+
+# Evidence that names code under test: our module, the XL710 model, and
+# (once it exists) the patched i40e.
+ours='i40e_vf_mdev|xl710|i40e_pf_mig'
+oops='BUG:|Oops|general protection fault|Kernel panic|KASAN:|WARNING:|INFO: possible|INFO: task .* blocked|soft lockup|hard LOCKUP|UBSAN:'
+
+if [ -f "$results/rc" ]; then
+	rc=$(cat "$results/rc")
+	if [ "$rc" = 0 ]; then
+		verdict pass "test passed"
+	fi
+	tail -n 30 "$results/test.log" >&2 || true
+	verdict fail "test exited with status $rc"
+fi
+
+tail_console
+if [ $qrc -ge 124 ] && [ $qrc -ne 124 ] && grep -qE "$ours" "$results/qemu.log"; then
+	verdict fail "QEMU crashed in the model (exit $qrc)"
+fi
+if grep -qE "$oops" "$results/console.log"; then
+	if sed -n "/$(echo "$oops" | sed 's/|/\\|/g')/,\$p" "$results/console.log" |
+		grep -qE "$ours"; then
+		verdict fail "crash whose backtrace names code under test"
+	fi
+	if grep -q 'L1-TEST-START' "$results/console.log"; then
+		verdict infra "kernel crash outside code under test during the test"
+	fi
+	verdict infra "kernel crash before the test started"
+fi
+if ! grep -q 'L1-TEST-START' "$results/console.log"; then
+	verdict infra "L1 never started the test (qemu exit $qrc)"
+fi
+if [ $qrc = 124 ] || [ $qrc = 137 ]; then
+	verdict fail "hang during the test (no crash evidence; QEMU killed after $((tmo + 240)) s)"
+fi
+verdict fail "L1 stopped during the test without a result (qemu exit $qrc)"
