@@ -81,7 +81,7 @@ main() {
 			'# CONFIG_'*' is not set') sym=${line#\# }; sym=${sym%% *}; want=n ;;
 			*) continue ;;
 			esac
-			have=$(grep -E "^$sym=|^# $sym is not set" "$out/build/.config" | head -1)
+			have=$(grep -E "^$sym=|^# $sym is not set" "$out/build/.config" | head -n 1 || true)
 			case "$have" in
 			"$sym=$want") ;;
 			"# $sym is not set"|"") [ "$want" = n ] || { log "config: $sym=$want did not stick (${have:-absent})"; bad=1; } ;;

@@ -40,6 +40,15 @@ kbuild() { # DIR [ARGS]
 		{ tail -n 30 "$d/build.log" >&2; die "module build failed in $d"; }
 }
 
+# mtty: built into the project kernels (CONFIG_SAMPLE_VFIO_MDEV_MTTY=m);
+# Debian's stock kernel does not ship the samples, so build it here.
+if [ "$kernel" = stock ]; then
+	mkdir -p "$out/mtty"
+	cp "$LINUX_SRC/samples/vfio-mdev/mtty.c" "$out/mtty/"
+	echo 'obj-m := mtty.o' > "$out/mtty/Makefile"
+	kbuild "$out/mtty"
+	cp "$out/mtty/mtty.ko" "$out/"
+fi
 # The driver.
 drv=$TOP/drivers/vfio/mdev/i40e_vf_mdev
 if [ -f "$drv/Makefile" ]; then
@@ -52,13 +61,4 @@ if [ -f "$drv/Makefile" ]; then
 	cp "$out"/i40e_vf_mdev/src/*.ko "$out/"
 fi
 
-# mtty: built into the project kernels (CONFIG_SAMPLE_VFIO_MDEV_MTTY=m);
-# Debian's stock kernel does not ship the samples, so build it here.
-if [ "$kernel" = stock ]; then
-	mkdir -p "$out/mtty"
-	cp "$LINUX_SRC/samples/vfio-mdev/mtty.c" "$out/mtty/"
-	echo 'obj-m := mtty.o' > "$out/mtty/Makefile"
-	kbuild "$out/mtty"
-	cp "$out/mtty/mtty.ko" "$out/"
-fi
 echo "$out"

@@ -67,8 +67,9 @@ record_summary() { # NAME LOGFILE RC
 # KTAP from a VM test (KUnit suites): count each subtest result.
 record_ktap() { # NAME FILE
 	local p f
-	p=$(grep -cE '^[[:space:]]*ok [0-9]+ ' "$2")
-	f=$(grep -cE '^[[:space:]]*not ok [0-9]+ ' "$2")
+	# Test cases are the results nested one level (4 spaces) in a suite.
+	p=$(grep -cE '^    ok [0-9]+ ' "$2")
+	f=$(grep -cE '^    not ok [0-9]+ ' "$2")
 	passed=$((passed + p))
 	failed=$((failed + f))
 	[ "$f" = 0 ] || failures+=("$1: $f KUnit results not ok")

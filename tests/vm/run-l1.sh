@@ -86,7 +86,7 @@ machine=(
 	-device virtio-9p-pci,fsdev=results,mount_tag=results
 	-qmp unix:"$results/qmp.sock",server=on,wait=off
 )
-append="console=ttyS0,115200 loglevel=4 intel_iommu=on panic=-1 oops=panic"
+append="console=ttyS0,115200 loglevel=4 intel_iommu=on panic=-1 oops=panic no_timer_check"
 append+=" mitigations=off nokaslr i40evfm.top=$TOP i40evfm.cache=$CACHE"
 append+=" i40evfm.test=$test i40evfm.timeout=$tmo i40evfm.kernel=$kernel"
 append+=" i40evfm.bzimage=$bzimage"

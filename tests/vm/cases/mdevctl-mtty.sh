@@ -10,9 +10,10 @@
 
 load_mtty() {
 	if modinfo mtty >/dev/null 2>&1; then modprobe mtty; else
-		modprobe vfio_mdev && insmod "$MODULES/mtty.ko"; fi
+		modprobe -a vfio mdev && insmod "$MODULES/mtty.ko"; fi
 }
 check "load mtty" load_mtty
+[ "$FAILED" = 0 ] || done_testing
 check "mdevctl types lists mtty-2" sh -c 'mdevctl types | grep -q mtty-2'
 U=83b8f4f2-509f-382f-3c1e-e6bfe0fa1001
 check "mdevctl define" mdevctl define -u $U -p mtty -t mtty-2
