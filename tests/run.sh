@@ -119,6 +119,8 @@ for t in "$TOP"/tests/vm/cases/*.sh; do
 	name=$(basename "$t" .sh)
 	kernels=$(sed -n 's/^# kernels: *//p' "$t")
 	tmo=$(sed -n 's/^# timeout: *//p' "$t")
+	machine=()
+	grep -q '^# machine: *xl710' "$t" && machine=(--model)
 	for k in $kernels; do
 		[ -n "$only_kernel" ] && [ "$k" != "$only_kernel" ] && continue
 		selected "$name@$k" || continue
@@ -129,7 +131,7 @@ for t in "$TOP"/tests/vm/cases/*.sh; do
 		attempt=0
 		while :; do
 			res=$runlog/$name@$k.$attempt
-			"$TOP/tests/vm/run-l1.sh" --kernel "$k" --timeout "${tmo:-600}" \
+			"$TOP/tests/vm/run-l1.sh" --kernel "$k" --timeout "${tmo:-600}" "${machine[@]}" \
 				--results "$res" "tests/vm/cases/$name.sh" > "$res.out" 2>&1
 			rc=$?
 			verdict=$(cat "$res/verdict" 2>/dev/null || echo "no verdict (run-l1 exit $rc)")

@@ -129,3 +129,52 @@ run_l2() {
 	[ $rc = 0 ] || { echo "    L2 QEMU exit status $rc"; return 1; }
 	grep -q 'L2-RESULT rc=0' "$log"
 }
+
+# qmp_l1 CMD [JSON-ARGS] | qmp_l1 find-type TYPE - QMP to the host QEMU
+# (tests run with "# machine: xl710"), e.g. to read the model's ground truth.
+qmp_l1() {
+	modprobe virtio_console 2>/dev/null
+	python3 "$TOP/tests/vm/qmp.py" "$@"
+}
+
+# The XL710 model's PF in L1 (run-l1.sh --model).
+XL710_PF=${XL710_PF:-0000:03:00.0}
+xl710_vf_bdf() { # N - BDF of VF N (from the PF's virtfnN link)
+	basename "$(readlink "/sys/bus/pci/devices/$XL710_PF/virtfn$1")"
+}
+
+# send_verified NETNS_OR_- DEST_IP PORT BYTES - send BYTES random bytes to
+# a listener at DEST_IP:PORT; prints the md5 of what was sent.
+send_verified() {
+	local ns=$1 ip=$2 port=$3 n=$4 f
+	f=$(mktemp)
+	head -c "$n" /dev/urandom > "$f"
+	local pre=()
+	[ "$ns" = - ] || pre=(ip netns exec "$ns")
+	"${pre[@]}" timeout 120 socat -u "OPEN:$f" \
+		"TCP:$ip:$port,connect-timeout=5,retry=20,interval=0.5" || return 1
+	md5sum < "$f" | cut -d' ' -f1
+	rm -f "$f"
+}
+# recv_start NETNS_OR_- PORT FILE - start a one-shot listener writing FILE
+recv_start() {
+	local ns=$1 port=$2 f=$3
+	local pre=()
+	[ "$ns" = - ] || pre=(ip netns exec "$ns")
+	"${pre[@]}" timeout 150 socat -u "TCP-LISTEN:$port,reuseaddr" "OPEN:$f,creat,trunc" &
+	RECV_PID=$!
+	sleep 0.5
+}
+# transfer_check WHAT FROM_NS TO_NS TO_IP PORT BYTES - verified bulk transfer
+transfer_check() {
+	local what=$1 from=$2 to=$3 ip=$4 port=$5 n=$6 sent got
+	recv_start "$to" "$port" /tmp/recv.$port
+	sent=$(send_verified "$from" "$ip" "$port" "$n")
+	wait "$RECV_PID"
+	got=$(md5sum < /tmp/recv.$port | cut -d' ' -f1)
+	if [ -n "$sent" ] && [ "$sent" = "$got" ]; then
+		ok "$what: $n bytes, payload verified"
+	else
+		not_ok "$what: payload mismatch (sent ${sent:-nothing}, got $got)"
+	fi
+}

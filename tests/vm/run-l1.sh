@@ -4,7 +4,7 @@
 # one test script inside it.
 #
 #   run-l1.sh [--kernel stock|project|debug] [--timeout SECS] [--results DIR]
-#             [--interactive] [--qemu-arg ARG]... TEST_SCRIPT
+#             [--model] [--interactive] [--qemu-arg ARG]... TEST_SCRIPT
 #
 # TEST_SCRIPT is a path relative to the repository root, run by bash in L1
 # with $TOP, $CACHE, $RESULTS (=/results, written back to the host) set.
@@ -13,16 +13,23 @@
 # hang whose evidence names code under test), 2 infrastructure failure (an
 # oops elsewhere, or no sign that the test started): the caller may retry.
 # The verdict and its reason are in RESULTS/verdict.
+#
+# --model adds the XL710 model (tests/model) behind its own root port
+# (L1 BDF 0000:03:00.0, VFs from 03:00.1) on the same hub as the e1000e
+# peer, and a QMP connection to this QEMU that L1 can use: the virtio
+# serial port "org.i40evfm.qmp" (/dev/vport*, see qmp_l1 in tests/vm/lib.sh)
+# for reading the model's DMA ground truth.
 
 . "$(dirname "$0")/../../scripts/lib.sh"
 
-kernel=stock tmo=600 results='' interactive=0 qemu_extra=()
+kernel=stock tmo=600 results='' interactive=0 model=0 qemu_extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
 	--timeout) tmo=$2; shift 2 ;;
 	--results) results=$2; shift 2 ;;
 	--interactive) interactive=1; shift ;;
+	--model) model=1; shift ;;
 	--qemu-arg) qemu_extra+=("$2"); shift 2 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -91,6 +98,21 @@ append+=" mitigations=off nokaslr i40evfm.top=$TOP i40evfm.cache=$CACHE"
 append+=" i40evfm.test=$test i40evfm.timeout=$tmo i40evfm.kernel=$kernel"
 append+=" i40evfm.bzimage=$bzimage"
 [ -n "$bind_moddir" ] && append+=" i40evfm.moddir=$bind_moddir"
+if [ "$model" = 1 ]; then
+	# SeaBIOS does not size SR-IOV BARs: let Linux reassign them.
+	append+=" pci=realloc"
+	machine+=(
+		-device pcie-root-port,id=rp3,chassis=3,bus=pcie.0,addr=0x12
+		-netdev hubport,id=hp3,hubid=0
+		-device xl710,bus=rp3,netdev=hp3,mac=52:54:00:40:00:01
+		-d guest_errors -D "$results/guest-errors.log"
+		-chardev socket,id=qmpsrv,path="$results/qmp-l1.sock",server=on,wait=off
+		-mon chardev=qmpsrv,mode=control
+		-device virtio-serial-pci,id=vser
+		-chardev socket,id=qmpcli,path="$results/qmp-l1.sock",reconnect=1
+		-device virtserialport,bus=vser.0,chardev=qmpcli,name=org.i40evfm.qmp
+	)
+fi
 
 cmd=("$qemu" "${machine[@]}" -kernel "$bzimage" -initrd "$initrd"
 	-append "$append" -nographic -no-reboot "${qemu_extra[@]}")

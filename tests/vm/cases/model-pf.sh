@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kernels: stock
+# machine: xl710
+# timeout: 400
+# XL710 model, PF: the upstream i40e probes it without errors, the link
+# comes up and the PF exchanges verified traffic with the peer NIC.
+. "$TOP/tests/vm/lib.sh"
+
+check "peer NIC in netns" setup_peer
+check "modprobe i40e" modprobe i40e
+check "i40e bound to the model's PF" wait_for 30 test "$(pci_driver $XL710_PF)" = i40e
+check "PF netdev registered" wait_for 30 test -n "$(pci_netdev $XL710_PF)"
+pf=$(pci_netdev $XL710_PF)
+ip addr add 10.0.0.10/24 dev "$pf"
+ip link set "$pf" up
+check "link up" wait_for 30 grep -q 1 "/sys/class/net/$pf/carrier"
+check "ping peer" ping -c 3 -W 2 10.0.0.1
+transfer_check "peer -> PF" peer - 10.0.0.10 5101 4000000
+transfer_check "PF -> peer" - peer 10.0.0.1 5102 4000000
+if dmesg | grep -i i40e | grep -iE 'error|fail|timeout' | grep -v 'DCB init failed' > /tmp/i40e.err; then
+	cat /tmp/i40e.err
+	not_ok "i40e logged errors"
+else
+	ok "no i40e errors in dmesg"
+fi
+check_dmesg_clean
+done_testing
