@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * i40e_vf_mdev: debugfs
+ *
+ * /sys/kernel/debug/i40e_vf_mdev/<mdev UUID>/
+ *	traps	trapped BAR0 accesses since the mdev was created, one
+ *		"<name> <count>" per line (reads, writes, mailbox, datapath,
+ *		other), then one "trapped <first>-<last>" line per run of
+ *		trapped BAR0 bytes
+ *	mailbox	the shadow of the mailbox ring registers, one
+ *		"<name> <offset> <value> <written|unset>" per line
+ *
+ * Not an ABI; for tests and debugging.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/find.h>
+#include <linux/seq_file.h>
+
+#include "i40e_vf_mdev.h"
+
+static struct dentry *i40e_vf_mdev_debugfs_root;
+
+static const char * const i40e_vf_mdev_class_names[] = {
+	[I40E_VF_MDEV_PAGE_MAILBOX] = "mailbox",
+	[I40E_VF_MDEV_PAGE_DATAPATH] = "datapath",
+	[I40E_VF_MDEV_PAGE_OTHER] = "other",
+};
+
+static_assert(ARRAY_SIZE(i40e_vf_mdev_class_names) ==
+	      I40E_VF_MDEV_NR_PAGE_CLASSES);
+
+static const char * const i40e_vf_mdev_mbx_names[] = {
+	[I40E_VF_MDEV_MBX_ARQBAH] = "ARQBAH",
+	[I40E_VF_MDEV_MBX_ARQBAL] = "ARQBAL",
+	[I40E_VF_MDEV_MBX_ARQLEN] = "ARQLEN",
+	[I40E_VF_MDEV_MBX_ARQH] = "ARQH",
+	[I40E_VF_MDEV_MBX_ARQT] = "ARQT",
+	[I40E_VF_MDEV_MBX_ATQBAH] = "ATQBAH",
+	[I40E_VF_MDEV_MBX_ATQBAL] = "ATQBAL",
+	[I40E_VF_MDEV_MBX_ATQLEN] = "ATQLEN",
+	[I40E_VF_MDEV_MBX_ATQH] = "ATQH",
+	[I40E_VF_MDEV_MBX_ATQT] = "ATQT",
+};
+
+static_assert(ARRAY_SIZE(i40e_vf_mdev_mbx_names) == I40E_VF_MDEV_NR_MBX_REGS);
+
+static int i40e_vf_mdev_traps_show(struct seq_file *s, void *unused)
+{
+	struct i40e_vf_mdev_dev *idev = s->private;
+	DECLARE_BITMAP(pages, I40E_VF_MDEV_BAR0_PAGES);
+	struct i40e_vf_mdev_trap_stats stats;
+	unsigned int start, end;
+	int i;
+
+	i40e_vf_mdev_trap_stats(idev, &stats, pages);
+
+	seq_printf(s, "reads %llu\n", stats.reads);
+	seq_printf(s, "writes %llu\n", stats.writes);
+	for (i = 0; i < I40E_VF_MDEV_NR_PAGE_CLASSES; i++)
+		seq_printf(s, "%s %llu\n", i40e_vf_mdev_class_names[i],
+			   stats.class[i]);
+	for_each_set_bitrange(start, end, pages, I40E_VF_MDEV_BAR0_PAGES)
+		seq_printf(s, "trapped %#lx-%#lx\n", (unsigned long)start << PAGE_SHIFT,
+			   ((unsigned long)end << PAGE_SHIFT) - 1);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(i40e_vf_mdev_traps);
+
+static int i40e_vf_mdev_mailbox_show(struct seq_file *s, void *unused)
+{
+	struct i40e_vf_mdev_dev *idev = s->private;
+	struct i40e_vf_mdev_mbx_shadow mbx;
+	int i;
+
+	i40e_vf_mdev_trap_mbx_snapshot(idev, &mbx);
+
+	for (i = 0; i < I40E_VF_MDEV_NR_MBX_REGS; i++)
+		seq_printf(s, "%s %#06x %#010x %s\n", i40e_vf_mdev_mbx_names[i],
+			   i40e_vf_mdev_mbx_reg_offset(i), mbx.val[i],
+			   test_bit(i, &mbx.written) ? "written" : "unset");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(i40e_vf_mdev_mailbox);
+
+/**
+ * i40e_vf_mdev_debugfs_add() - create a device's debugfs directory
+ * @idev: the device, whose mdev names the directory
+ *
+ * Failures are not errors: debugfs is optional.
+ */
+void i40e_vf_mdev_debugfs_add(struct i40e_vf_mdev_dev *idev)
+{
+	struct dentry *dir;
+
+	dir = debugfs_create_dir(dev_name(mdev_dev(idev->mdev)),
+				 i40e_vf_mdev_debugfs_root);
+	debugfs_create_file("traps", 0400, dir, idev,
+			    &i40e_vf_mdev_traps_fops);
+	debugfs_create_file("mailbox", 0400, dir, idev,
+			    &i40e_vf_mdev_mailbox_fops);
+	idev->debugfs = dir;
+}
+
+/**
+ * i40e_vf_mdev_debugfs_remove() - remove a device's debugfs directory
+ * @idev: the device
+ *
+ * Waits for readers of its files to finish.
+ */
+void i40e_vf_mdev_debugfs_remove(struct i40e_vf_mdev_dev *idev)
+{
+	debugfs_remove(idev->debugfs);
+	idev->debugfs = NULL;
+}
+
+/**
+ * i40e_vf_mdev_debugfs_init() - create the driver's debugfs directory
+ */
+void i40e_vf_mdev_debugfs_init(void)
+{
+	i40e_vf_mdev_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+}
+
+/**
+ * i40e_vf_mdev_debugfs_exit() - remove the driver's debugfs directory
+ */
+void i40e_vf_mdev_debugfs_exit(void)
+{
+	debugfs_remove(i40e_vf_mdev_debugfs_root);
+	i40e_vf_mdev_debugfs_root = NULL;
+}

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * i40e_vf_mdev: VFIO mediated device for Intel(R) Ethernet 700 Series VFs
+ *
+ * Private declarations shared by the files of the module.  Data flows one
+ * way: VF (main.c) -> mdev (mdev.c) -> vfio ops (vfio_ops.c) -> BAR0 trap
+ * (bar_trap.c), migration, dirty tracking -> PF interface.
+ */
+#ifndef I40E_VF_MDEV_H
+#define I40E_VF_MDEV_H
+
+#include <linux/bitmap.h>
+#include <linux/mdev.h>
+#include <linux/mutex.h>
+#include <linux/sizes.h>
+#include <linux/types.h>
+#include <linux/vfio_pci_core.h>
+
+#include <linux/i40e_vf_mdev.h>
+
+struct dentry;
+struct iommu_group;
+struct pci_dev;
+
+/*
+ * Reserved for later features, each owned by its own files.  Migration
+ * attaches in vfio_ops.c where marked "Migration": its init sets the vfio
+ * device's mig_ops, log_ops and migration_flags (NULL/0 until then, so the
+ * device is not migratable), and it gets the open, close, reset and
+ * release events.
+ */
+struct i40e_vf_mdev_mig;	/* migration engine */
+struct i40e_vf_mdev_dirty;	/* software DMA dirty tracking */
+struct i40e_vf_mdev_pf;		/* PF services (i40e) */
+
+/*
+ * VF BAR0 register map (the parts this driver looks at).  Offsets as in
+ * the iavf driver's iavf_register.h.
+ */
+#define I40E_VF_QTX_TAIL1(q)		(0x00000 + 4 * (q))
+#define I40E_VF_QRX_TAIL1(q)		(0x02000 + 4 * (q))
+#define I40E_VF_ARQBAH1			0x06000
+#define I40E_VF_ATQH1			0x06400
+#define I40E_VF_ATQLEN1			0x06800
+#define I40E_VF_ARQBAL1			0x06C00
+#define I40E_VF_ARQT1			0x07000
+#define I40E_VF_ARQH1			0x07400
+#define I40E_VF_ATQBAH1			0x07800
+#define I40E_VF_ATQBAL1			0x07C00
+#define I40E_VF_ARQLEN1			0x08000
+#define I40E_VF_ATQT1			0x08400
+#define I40E_VFGEN_RSTAT		0x08800
+#define I40E_VFGEN_RSTAT_VFR_STATE	GENMASK(1, 0)
+/* VFR_STATE values, as virtchnl's enum virtchnl_vfr_states */
+#define I40E_VFR_INPROGRESS		0
+#define I40E_VFR_COMPLETED		1
+#define I40E_VFR_VFACTIVE		2
+
+/* Ranges of BAR0 by what they hold; [start, end) */
+#define I40E_VF_MDEV_TX_TAIL_START	0x00000
+#define I40E_VF_MDEV_TX_TAIL_END	0x01000
+#define I40E_VF_MDEV_RX_TAIL_START	0x02000
+#define I40E_VF_MDEV_RX_TAIL_END	0x03000
+#define I40E_VF_MDEV_MBX_START		I40E_VF_MDEV_BAR0_MBX_START
+#define I40E_VF_MDEV_MBX_END		I40E_VF_MDEV_BAR0_MBX_END
+
+/* BAR0 in units of the CPU page size, the granule of mmap() and traps */
+#define I40E_VF_MDEV_BAR0_PAGES		DIV_ROUND_UP(I40E_VF_MDEV_BAR0_SIZE, \
+						     PAGE_SIZE)
+
+/**
+ * enum i40e_vf_mdev_page_class - what a trapped BAR0 access touched
+ * @I40E_VF_MDEV_PAGE_MAILBOX: mailbox (ATQ/ARQ) and reset status registers
+ * @I40E_VF_MDEV_PAGE_DATAPATH: Tx/Rx queue tail registers
+ * @I40E_VF_MDEV_PAGE_OTHER: anything else (interrupt control, RSS, ...)
+ * @I40E_VF_MDEV_NR_PAGE_CLASSES: number of classes
+ */
+enum i40e_vf_mdev_page_class {
+	I40E_VF_MDEV_PAGE_MAILBOX,
+	I40E_VF_MDEV_PAGE_DATAPATH,
+	I40E_VF_MDEV_PAGE_OTHER,
+	I40E_VF_MDEV_NR_PAGE_CLASSES,
+};
+
+/**
+ * enum i40e_vf_mdev_mbx_reg - mailbox registers the trap keeps a shadow of
+ * @I40E_VF_MDEV_MBX_ARQBAH: ARQ base address, high half
+ * @I40E_VF_MDEV_MBX_ARQBAL: ARQ base address, low half
+ * @I40E_VF_MDEV_MBX_ARQLEN: ARQ length and enable
+ * @I40E_VF_MDEV_MBX_ARQH: ARQ head
+ * @I40E_VF_MDEV_MBX_ARQT: ARQ tail
+ * @I40E_VF_MDEV_MBX_ATQBAH: ATQ base address, high half
+ * @I40E_VF_MDEV_MBX_ATQBAL: ATQ base address, low half
+ * @I40E_VF_MDEV_MBX_ATQLEN: ATQ length and enable
+ * @I40E_VF_MDEV_MBX_ATQH: ATQ head
+ * @I40E_VF_MDEV_MBX_ATQT: ATQ tail
+ * @I40E_VF_MDEV_NR_MBX_REGS: number of shadowed registers
+ */
+enum i40e_vf_mdev_mbx_reg {
+	I40E_VF_MDEV_MBX_ARQBAH,
+	I40E_VF_MDEV_MBX_ARQBAL,
+	I40E_VF_MDEV_MBX_ARQLEN,
+	I40E_VF_MDEV_MBX_ARQH,
+	I40E_VF_MDEV_MBX_ARQT,
+	I40E_VF_MDEV_MBX_ATQBAH,
+	I40E_VF_MDEV_MBX_ATQBAL,
+	I40E_VF_MDEV_MBX_ATQLEN,
+	I40E_VF_MDEV_MBX_ATQH,
+	I40E_VF_MDEV_MBX_ATQT,
+	I40E_VF_MDEV_NR_MBX_REGS,
+};
+
+/**
+ * struct i40e_vf_mdev_mbx_shadow - last values the user wrote to the
+ * mailbox ring registers
+ * @val: register values, indexed by &enum i40e_vf_mdev_mbx_reg
+ * @written: bitmap of the registers written since open or reset; bytes of
+ *	a register the user never wrote read as zero in @val
+ */
+struct i40e_vf_mdev_mbx_shadow {
+	u32 val[I40E_VF_MDEV_NR_MBX_REGS];
+	unsigned long written;
+};
+
+/**
+ * struct i40e_vf_mdev_trap_stats - trapped BAR0 accesses since creation
+ * @reads: pread() calls that reached a trapped page
+ * @writes: pwrite() calls that reached a trapped page
+ * @class: the same accesses by page class (&enum i40e_vf_mdev_page_class)
+ */
+struct i40e_vf_mdev_trap_stats {
+	u64 reads;
+	u64 writes;
+	u64 class[I40E_VF_MDEV_NR_PAGE_CLASSES];
+};
+
+/**
+ * struct i40e_vf_mdev_trap - BAR0 trapping state
+ * @lock: serialises trapped accesses and protects the members below
+ * @pages: BAR0 pages (of PAGE_SIZE) that are trapped, i.e. neither
+ *	mmap()able nor advertised in the sparse mmap capability
+ * @mbx: shadow of the mailbox ring registers
+ * @stats: access counters, exposed in debugfs
+ */
+struct i40e_vf_mdev_trap {
+	struct mutex lock;		/* see above */
+	DECLARE_BITMAP(pages, I40E_VF_MDEV_BAR0_PAGES);
+	struct i40e_vf_mdev_mbx_shadow mbx;
+	struct i40e_vf_mdev_trap_stats stats;
+};
+
+struct i40e_vf_mdev_parent;
+
+/**
+ * struct i40e_vf_mdev_dev - one mdev, i.e. one VF given to userspace
+ * @core_device: vfio-pci-core state of the VF; must stay first, it is what
+ *	vfio_alloc_device() allocates and what the VF's drvdata points to
+ * @mdev: the mdev this device was created for; lives longer than us
+ * @parent: the VF's parent state (main.c)
+ * @iommu_group: reference on the VF's IOMMU group, held while the mdev's
+ *	iommu_group link exists
+ * @trap: BAR0 trapping (bar_trap.c)
+ * @debugfs: this device's debugfs directory, or NULL
+ * @mig: migration state, NULL until migration is attached
+ * @dirty: dirty page tracker, NULL until dirty tracking is attached
+ * @pf: PF services, NULL until the PF interface is attached
+ */
+struct i40e_vf_mdev_dev {
+	struct vfio_pci_core_device core_device;
+	struct mdev_device *mdev;
+	struct i40e_vf_mdev_parent *parent;
+	struct iommu_group *iommu_group;
+	struct i40e_vf_mdev_trap trap;
+	struct dentry *debugfs;
+	struct i40e_vf_mdev_mig *mig;
+	struct i40e_vf_mdev_dirty *dirty;
+	struct i40e_vf_mdev_pf *pf;
+};
+
+/**
+ * struct i40e_vf_mdev_parent - a VF bound to this driver
+ * @parent: mdev parent registration of the VF
+ * @type: the one mdev type every VF offers
+ * @types: type list handed to mdev_register_parent()
+ * @pdev: the VF
+ * @node: entry in the driver's list of bound VFs (main.c)
+ * @lock: protects @idev
+ * @idev: the VF's mdev device while one exists (from the start of its
+ *	creation until it is completely torn down), else NULL
+ */
+struct i40e_vf_mdev_parent {
+	struct mdev_parent parent;
+	struct mdev_type type;
+	struct mdev_type *types[1];
+	struct pci_dev *pdev;
+	struct list_head node;
+	struct mutex lock;		/* protects idev */
+	struct i40e_vf_mdev_dev *idev;
+};
+
+static inline struct i40e_vf_mdev_dev *
+to_i40e_vf_mdev_dev(struct vfio_device *core_vdev)
+{
+	return container_of(core_vdev, struct i40e_vf_mdev_dev,
+			    core_device.vdev);
+}
+
+/* main.c */
+bool i40e_vf_mdev_pf_driven(struct pci_dev *pf);
+
+/* mdev.c */
+int i40e_vf_mdev_probe(struct mdev_device *mdev);
+void i40e_vf_mdev_remove(struct mdev_device *mdev);
+
+/* vfio_ops.c */
+extern const struct vfio_device_ops i40e_vf_mdev_vfio_ops;
+
+/* bar_trap.c */
+void i40e_vf_mdev_trap_init(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_trap_destroy(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_trap_reset(struct i40e_vf_mdev_dev *idev);
+bool i40e_vf_mdev_trap_hit(struct i40e_vf_mdev_dev *idev, u64 start,
+			   u64 len);
+int i40e_vf_mdev_bar0_get_region_info(struct i40e_vf_mdev_dev *idev,
+				      struct vfio_region_info *info,
+				      void __user *arg);
+ssize_t i40e_vf_mdev_bar0_rw(struct i40e_vf_mdev_dev *idev, char __user *buf,
+			     size_t count, loff_t *ppos, bool iswrite);
+void i40e_vf_mdev_trap_mbx_snapshot(struct i40e_vf_mdev_dev *idev,
+				    struct i40e_vf_mdev_mbx_shadow *out);
+void i40e_vf_mdev_trap_stats(struct i40e_vf_mdev_dev *idev,
+			     struct i40e_vf_mdev_trap_stats *stats,
+			     unsigned long *pages);
+u32 i40e_vf_mdev_mbx_reg_offset(enum i40e_vf_mdev_mbx_reg reg);
+enum i40e_vf_mdev_page_class i40e_vf_mdev_page_class(u64 offset);
+
+/* debugfs.c */
+#ifdef CONFIG_DEBUG_FS
+void i40e_vf_mdev_debugfs_init(void);
+void i40e_vf_mdev_debugfs_exit(void);
+void i40e_vf_mdev_debugfs_add(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_debugfs_remove(struct i40e_vf_mdev_dev *idev);
+#else
+static inline void i40e_vf_mdev_debugfs_init(void) { }
+static inline void i40e_vf_mdev_debugfs_exit(void) { }
+static inline void i40e_vf_mdev_debugfs_add(struct i40e_vf_mdev_dev *idev) { }
+static inline void
+i40e_vf_mdev_debugfs_remove(struct i40e_vf_mdev_dev *idev) { }
+#endif
+
+#endif /* I40E_VF_MDEV_H */

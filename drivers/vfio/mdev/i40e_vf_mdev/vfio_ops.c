@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * i40e_vf_mdev: vfio device operations
+ *
+ * vfio-pci-core does the work; this file overrides only what the driver
+ * mediates: the identity (match), BAR0 (region info, read/write, mmap; see
+ * bar_trap.c) and the ioctls that would bypass the BAR0 trap.
+ */
+
+#include <linux/device.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+
+#include "i40e_vf_mdev.h"
+
+static int i40e_vf_mdev_init_dev(struct vfio_device *core_vdev)
+{
+	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
+	int ret;
+
+	ret = vfio_pci_core_init_dev(core_vdev);
+	if (ret)
+		return ret;
+
+	i40e_vf_mdev_trap_init(idev);
+
+	/*
+	 * Migration attaches here: it sets core_vdev->mig_ops, ->log_ops and
+	 * ->migration_flags, which must be set before registration.  While
+	 * they are NULL the device is not migratable, and QEMU says so with
+	 * a migration blocker.
+	 */
+	return 0;
+}
+
+static void i40e_vf_mdev_release_dev(struct vfio_device *core_vdev)
+{
+	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
+
+	/* Migration detaches here. */
+	i40e_vf_mdev_trap_destroy(idev);
+	vfio_pci_core_release_dev(core_vdev);
+}
+
+static int i40e_vf_mdev_open_device(struct vfio_device *core_vdev)
+{
+	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
+	struct vfio_pci_core_device *vdev = &idev->core_device;
+	int ret;
+
+	ret = vfio_pci_core_enable(vdev);
+	if (ret)
+		return ret;
+
+	/*
+	 * Map BAR0 now, once, so that the trap and vfio-pci-core's own
+	 * read/write path share vdev->barmap[0] without racing to set it up.
+	 * vfio_pci_core_disable() unmaps it.
+	 */
+	ret = vfio_pci_core_setup_barmap(vdev, VFIO_PCI_BAR0_REGION_INDEX);
+	if (ret) {
+		vfio_pci_core_disable(vdev);
+		return ret;
+	}
+
+	i40e_vf_mdev_trap_reset(idev);
+
+	/* Migration: per-open state (v1 region, RUNNING state) goes here. */
+
+	vfio_pci_core_finish_enable(vdev);
+	return 0;
+}
+
+static void i40e_vf_mdev_close_device(struct vfio_device *core_vdev)
+{
+	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
+
+	/* Migration: end any data transfer before the device is disabled. */
+	vfio_pci_core_close_device(core_vdev);
+	i40e_vf_mdev_trap_reset(idev);
+}
+
+static long i40e_vf_mdev_get_region_info(struct i40e_vf_mdev_dev *idev,
+					 unsigned int cmd, unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	void __user *uarg = (void __user *)arg;
+	struct vfio_region_info info;
+
+	if (copy_from_user(&info, uarg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	if (info.index == VFIO_PCI_BAR0_REGION_INDEX)
+		return i40e_vf_mdev_bar0_get_region_info(idev, &info, uarg);
+
+	return vfio_pci_core_ioctl(&idev->core_device.vdev, cmd, arg);
+}
+
+static long i40e_vf_mdev_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
+			       unsigned long arg)
+{
+	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
+	long ret;
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return i40e_vf_mdev_get_region_info(idev, cmd, arg);
+	case VFIO_DEVICE_IOEVENTFD:
+		/*
+		 * An ioeventfd writes BAR registers from the kernel directly,
+		 * behind the trap.  vfio-pci-core rereads the argument from
+		 * user memory, so filtering by offset here would be racy;
+		 * refuse it altogether.  QEMU uses it only for GPU quirks and
+		 * falls back to ordinary writes.
+		 */
+		return -ENOTTY;
+	case VFIO_DEVICE_RESET:
+	case VFIO_DEVICE_PCI_HOT_RESET:
+		ret = vfio_pci_core_ioctl(core_vdev, cmd, arg);
+		if (!ret)
+			i40e_vf_mdev_trap_reset(idev);
+		return ret;
+	default:
+		return vfio_pci_core_ioctl(core_vdev, cmd, arg);
+	}
+}
+
+static ssize_t i40e_vf_mdev_read(struct vfio_device *core_vdev,
+				 char __user *buf, size_t count, loff_t *ppos)
+{
+	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
+
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) == VFIO_PCI_BAR0_REGION_INDEX)
+		return i40e_vf_mdev_bar0_rw(idev, buf, count, ppos, false);
+
+	return vfio_pci_core_read(core_vdev, buf, count, ppos);
+}
+
+static ssize_t i40e_vf_mdev_write(struct vfio_device *core_vdev,
+				  const char __user *buf, size_t count,
+				  loff_t *ppos)
+{
+	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
+
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) == VFIO_PCI_BAR0_REGION_INDEX)
+		return i40e_vf_mdev_bar0_rw(idev, (char __user *)buf, count,
+					    ppos, true);
+
+	return vfio_pci_core_write(core_vdev, buf, count, ppos);
+}
+
+static int i40e_vf_mdev_mmap(struct vfio_device *core_vdev,
+			     struct vm_area_struct *vma)
+{
+	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
+	unsigned int index;
+	u64 pgoff;
+
+	index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
+	pgoff = vma->vm_pgoff &
+		((1ULL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
+
+	/* Trapped pages are accessed with read/write only */
+	if (index == VFIO_PCI_BAR0_REGION_INDEX &&
+	    i40e_vf_mdev_trap_hit(idev, pgoff << PAGE_SHIFT,
+				  vma->vm_end - vma->vm_start))
+		return -EINVAL;
+
+	return vfio_pci_core_mmap(core_vdev, vma);
+}
+
+/*
+ * The vfio device is registered on the VF, so vfio would otherwise match
+ * the VF's PCI name too and let VFIO_GROUP_GET_DEVICE_FD open it around the
+ * mdev.  Only the mdev's UUID matches.
+ */
+static int i40e_vf_mdev_match(struct vfio_device *core_vdev, char *buf)
+{
+	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
+	struct device *dev = mdev_dev(idev->mdev);
+	const char *vf = dev_name(core_vdev->dev);
+
+	if (!strcmp(buf, dev_name(dev)))
+		return 1;
+
+	if (!strncmp(buf, vf, strlen(vf)))
+		dev_info_ratelimited(dev, "VF %s can only be opened as mdev %s\n",
+				     vf, dev_name(dev));
+	return 0;
+}
+
+const struct vfio_device_ops i40e_vf_mdev_vfio_ops = {
+	.name = "i40e-vf-mdev",
+	.init = i40e_vf_mdev_init_dev,
+	.release = i40e_vf_mdev_release_dev,
+	.open_device = i40e_vf_mdev_open_device,
+	.close_device = i40e_vf_mdev_close_device,
+	.ioctl = i40e_vf_mdev_ioctl,
+	.device_feature = vfio_pci_core_ioctl_feature,
+	.read = i40e_vf_mdev_read,
+	.write = i40e_vf_mdev_write,
+	.mmap = i40e_vf_mdev_mmap,
+	.request = vfio_pci_core_request,
+	.match = i40e_vf_mdev_match,
+	.bind_iommufd = vfio_iommufd_physical_bind,
+	.unbind_iommufd = vfio_iommufd_physical_unbind,
+	.attach_ioas = vfio_iommufd_physical_attach_ioas,
+	.detach_ioas = vfio_iommufd_physical_detach_ioas,
+};
