@@ -72,22 +72,26 @@ main() {
 			"$out/build/.config" "$src/kernel/configs/kvm_guest.config" "${frags[@]}"
 		make -C "$src" O="$out/build" olddefconfig
 	} > "$out/config.log" 2>&1 || { tail -20 "$out/config.log" >&2; die "kernel config failed"; }
-	# Every option the fragments ask for must have survived olddefconfig.
+	# Every option the fragments ask for (the last fragment that names an
+	# option wins, as in merge_config.sh) must have survived olddefconfig.
 	local f line sym want have bad=0
+	declare -A wanted=()
 	for f in "${frags[@]}"; do
 		while read -r line; do
 			case "$line" in
-			CONFIG_*=*) sym=${line%%=*}; want=${line#*=} ;;
-			'# CONFIG_'*' is not set') sym=${line#\# }; sym=${sym%% *}; want=n ;;
-			*) continue ;;
-			esac
-			have=$(grep -E "^$sym=|^# $sym is not set" "$out/build/.config" | head -n 1 || true)
-			case "$have" in
-			"$sym=$want") ;;
-			"# $sym is not set"|"") [ "$want" = n ] || { log "config: $sym=$want did not stick (${have:-absent})"; bad=1; } ;;
-			*) log "config: $sym=$want did not stick ($have)"; bad=1 ;;
+			CONFIG_*=*) wanted[${line%%=*}]=${line#*=} ;;
+			'# CONFIG_'*' is not set') sym=${line#\# }; wanted[${sym%% *}]=n ;;
 			esac
 		done < "$f"
+	done
+	for sym in "${!wanted[@]}"; do
+		want=${wanted[$sym]}
+		have=$(grep -E "^$sym=|^# $sym is not set" "$out/build/.config" | head -n 1 || true)
+		case "$have" in
+		"$sym=$want") ;;
+		"# $sym is not set"|"") [ "$want" = n ] || { log "config: $sym=$want did not stick (${have:-absent})"; bad=1; } ;;
+		*) log "config: $sym=$want did not stick ($have)"; bad=1 ;;
+		esac
 	done
 	[ "$bad" = 0 ] || die "kernel config fragment not satisfied (see above)"
 	make -C "$src" O="$out/build" -j"$JOBS" bzImage modules > "$out/build.log" 2>&1 ||

@@ -49,12 +49,12 @@ record() { # NAME STATUS(0|1) [DETAIL]
 # Add the counts of a sub-runner's "N passed, N failed" line.
 record_summary() { # NAME LOGFILE RC
 	local line p f
-	line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
+	line=$(grep -E '(^|: )[0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
 	if [ -z "$line" ]; then
 		record "$1" 1 "no summary line; exit $3"
 		return
 	fi
-	p=$(echo "$line" | sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/')
+	p=$(echo "$line" | sed -E 's/^(.*: )?([0-9]+) passed.*/\2/')
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
 	passed=$((passed + p))
 	failed=$((failed + f))
