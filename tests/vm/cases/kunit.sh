@@ -7,13 +7,16 @@
 # /results/subtests.ktap, which the runner counts one by one.
 . "$TOP/tests/vm/lib.sh"
 
-check "modprobe kunit" modprobe kunit
+# The project config leaves KUnit off by default (KUNIT_DEFAULT_ENABLED=n).
+check "modprobe kunit enable=1" modprobe kunit enable=1
+check "modprobe vfio-pci mdev" modprobe -a vfio-pci mdev
+# The test modules import what they test from the driver module.
+check "insmod i40e_vf_mdev.ko" insmod "$MODULES/i40e_vf_mdev.ko"
 shopt -s nullglob
 mods=("$MODULES"/*_test.ko)
 [ ${#mods[@]} -gt 0 ] || die "no KUnit modules in $MODULES"
 : > /results/subtests.ktap
 for ko in "${mods[@]}"; do
-	# Test modules depend on the driver's symbols only if they link them.
 	check "insmod $(basename "$ko")" insmod "$ko"
 done
 suites=0
@@ -28,5 +31,6 @@ check "no KUnit case failed" sh -c "! grep -q '^ *not ok' /results/subtests.ktap
 for ko in "${mods[@]}"; do
 	rmmod "$(basename "$ko" .ko)"
 done
+check "rmmod i40e_vf_mdev" rmmod i40e_vf_mdev
 check_dmesg_clean
 done_testing
