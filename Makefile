@@ -27,7 +27,7 @@ check:
 	tests/run.sh
 
 vm-shell: setup
-	tests/vm/run-l1.sh --interactive --kernel $(KERNEL) tests/vm/shell.sh
+	tests/vm/run-l1.sh --interactive --timeout 86400 --kernel $(KERNEL) tests/vm/shell.sh
 
 module:
 	$(MAKE) -C /lib/modules/$(KVER)/build M=$(CURDIR)/drivers/vfio/mdev/i40e_vf_mdev modules
