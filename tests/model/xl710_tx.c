@@ -1,0 +1,353 @@
+/*
+ * Intel XL710 model: LAN transmit queues.  Data and context descriptors,
+ * checksum offload and TSO done in software, VLAN insertion, DESC_DONE
+ * write-back on RS descriptors and optional head write-back.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/crc32c.h"
+#include "net/eth.h"
+#include "xl710.h"
+
+#define R(s, a) ((s)->regs[(a) >> 2])
+
+int xl710_queue_owner(XL710State *s, int q)
+{
+    int vf, i;
+
+    for (vf = 0; vf < (int)s->num_vfs_max; vf++) {
+        if (!(R(s, XL_VPLAN_MAPENA(vf)) & XL_VPLAN_MAPENA_ENA)) {
+            continue;
+        }
+        for (i = 0; i < XL710_VF_MAX_QP; i++) {
+            if ((R(s, XL_VPLAN_QTABLE(i, vf)) & XL_VPLAN_QTABLE_QINDEX_MASK) ==
+                q) {
+                return vf;
+            }
+        }
+    }
+    return XL710_FN_PF;
+}
+
+int xl710_vf_abs_queue(XL710State *s, int vf, int vq)
+{
+    int q;
+
+    if (vq < 0 || vq >= XL710_VF_MAX_QP ||
+        !(R(s, XL_VPLAN_MAPENA(vf)) & XL_VPLAN_MAPENA_ENA)) {
+        return -1;
+    }
+    q = R(s, XL_VPLAN_QTABLE(vq, vf)) & XL_VPLAN_QTABLE_QINDEX_MASK;
+    return q < XL710_NUM_QP ? q : -1;
+}
+
+static uint64_t xl710_sum(uint64_t sum, const uint8_t *p, size_t len)
+{
+    while (len > 1) {
+        sum += lduw_be_p(p);
+        p += 2;
+        len -= 2;
+    }
+    if (len) {
+        sum += p[0] << 8;
+    }
+    return sum;
+}
+
+static uint16_t xl710_fold(uint64_t sum)
+{
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return ~sum;
+}
+
+static void xl710_csum(uint8_t *p, size_t len, uint16_t cmd, size_t l3,
+                       size_t l4)
+{
+    uint16_t iipt = cmd & XL_TXD_CMD_IIPT_MASK, l4t = cmd & XL_TXD_CMD_L4T_MASK;
+    bool v6;
+    size_t l4len, coff;
+    uint64_t sum;
+    uint16_t c;
+    uint8_t proto;
+
+    if (l3 + 20 > len || l4 > len) {
+        return;
+    }
+    v6 = iipt == XL_TXD_CMD_IIPT_IPV6 || (iipt == 0 && (p[l3] >> 4) == 6);
+    if (!v6 && (p[l3] >> 4) == 4) {
+        size_t ihl = (p[l3] & 0xf) * 4;
+
+        if (iipt == XL_TXD_CMD_IIPT_IPV4_CSUM && l3 + ihl <= len) {
+            stw_be_p(p + l3 + 10, 0);
+            stw_be_p(p + l3 + 10, xl710_fold(xl710_sum(0, p + l3, ihl)));
+        }
+    }
+    if (!l4t || l4 <= l3) {
+        return;
+    }
+    l4len = len - l4;
+    if (l4t == XL_TXD_CMD_L4T_SCTP) {
+        if (l4len >= 12) {
+            stl_le_p(p + l4 + 8, 0);
+            stl_le_p(p + l4 + 8, ~crc32c(0xffffffff, p + l4, l4len));
+        }
+        return;
+    }
+    coff = l4t == XL_TXD_CMD_L4T_TCP ? 16 : 6;
+    proto = l4t == XL_TXD_CMD_L4T_TCP ? 6 : 17;
+    if (l4 + coff + 2 > len) {
+        return;
+    }
+    stw_be_p(p + l4 + coff, 0);
+    if (v6) {
+        if (l3 + 40 > len) {
+            return;
+        }
+        sum = xl710_sum(0, p + l3 + 8, 32);
+    } else {
+        sum = xl710_sum(0, p + l3 + 12, 8);
+    }
+    sum += proto + (l4len & 0xffff) + (l4len >> 16);
+    sum = xl710_sum(sum, p + l4, l4len);
+    c = xl710_fold(sum);
+    if (proto == 17 && c == 0) {
+        c = 0xffff;
+    }
+    stw_be_p(p + l4 + coff, c);
+}
+
+/* Finish one frame: VLAN tags, then hand it to the switch. */
+static void xl710_tx_emit(XL710State *s, XL710VSI *vsi, uint8_t *p,
+                          size_t len, bool il2tag1, uint16_t l2tag1)
+{
+    uint8_t *out = s->pktbuf;
+    uint16_t pvid = vsi ? lduw_le_p(vsi->info + XL_VSI_OFF_PVID) & 0xfff : 0;
+    bool ins_pvid = vsi && (vsi->info[XL_VSI_OFF_PVLAN_FLAGS] &
+                            XL_PVLAN_INSERT_PVID) && pvid;
+
+    if (len < 14 || len + 4 > XL710_MAX_PKT) {
+        return;
+    }
+    if (ins_pvid) {
+        il2tag1 = true;
+        l2tag1 = (l2tag1 & 0xf000) | pvid;
+    }
+    if (il2tag1) {
+        memcpy(out, p, 12);
+        stw_be_p(out + 12, ETH_P_VLAN);
+        stw_be_p(out + 14, l2tag1);
+        memcpy(out + 16, p + 12, len - 12);
+        xl710_switch_tx(s, vsi, out, len + 4);
+    } else {
+        xl710_switch_tx(s, vsi, p, len);
+    }
+}
+
+static void xl710_tx_packet(XL710State *s, int q)
+{
+    XL710TxQ *t = &s->txq[q];
+    XL710VSI *vsi = xl710_vsi_of_queue(s, q);
+    uint8_t *p = t->pkt;
+    size_t len = t->pkt_len;
+    uint16_t cmd = t->pkt_cmd;
+    size_t l3 = (t->pkt_off & 0x7f) * 2;
+    size_t l4 = l3 + ((t->pkt_off >> 7) & 0x7f) * 4;
+    size_t hdr = l4 + ((t->pkt_off >> 14) & 0xf) * 4;
+    bool tag = cmd & XL_TXD_CMD_IL2TAG1;
+    g_autofree uint8_t *seg = NULL;
+    size_t off, mss;
+    uint32_t seq;
+    uint16_t ipid;
+    bool v6, udp;
+    int i;
+
+    if (!t->ctx_tso) {
+        if (len > 16 * 1024) {
+            qemu_log_mask(LOG_GUEST_ERROR, "xl710: Tx queue %d frame of %zu "
+                          "bytes without TSO\n", q, len);
+            return;
+        }
+        xl710_csum(p, len, cmd, l3, l4);
+        xl710_tx_emit(s, vsi, p, len, tag, t->pkt_l2tag1);
+        return;
+    }
+    mss = t->ctx_mss;
+    if (mss < 64 || hdr < 34 || hdr >= len || l4 <= l3 || hdr > 512) {
+        qemu_log_mask(LOG_GUEST_ERROR, "xl710: Tx queue %d bad TSO request "
+                      "(mss %zu hdr %zu len %zu)\n", q, mss, hdr, len);
+        return;
+    }
+    v6 = (p[l3] >> 4) == 6;
+    udp = (cmd & XL_TXD_CMD_L4T_MASK) == XL_TXD_CMD_L4T_UDP;
+    if (!udp && (cmd & XL_TXD_CMD_L4T_MASK) != XL_TXD_CMD_L4T_TCP) {
+        cmd |= XL_TXD_CMD_L4T_TCP;
+    }
+    seq = udp ? 0 : (uint32_t)ldl_be_p(p + l4 + 4);
+    ipid = v6 ? 0 : lduw_be_p(p + l3 + 4);
+    seg = g_malloc(hdr + mss);
+    for (off = hdr, i = 0; off < len; off += mss, i++) {
+        size_t pl = MIN(mss, len - off), sl = hdr + pl;
+        bool last = off + pl >= len;
+
+        memcpy(seg, p, hdr);
+        memcpy(seg + hdr, p + off, pl);
+        if (v6) {
+            stw_be_p(seg + l3 + 4, sl - l3 - 40);
+        } else {
+            stw_be_p(seg + l3 + 2, sl - l3);
+            stw_be_p(seg + l3 + 4, ipid + i);
+            cmd |= XL_TXD_CMD_IIPT_IPV4_CSUM;
+        }
+        if (udp) {
+            stw_be_p(seg + l4 + 4, sl - l4);
+        } else {
+            stl_be_p(seg + l4 + 4, seq + (off - hdr));
+            if (!last) {
+                seg[l4 + 13] &= ~0x09;          /* FIN, PSH */
+            }
+            if (i) {
+                seg[l4 + 13] &= ~0x80;          /* CWR */
+            }
+        }
+        xl710_csum(seg, sl, cmd, l3, l4);
+        xl710_tx_emit(s, vsi, seg, sl, tag, t->pkt_l2tag1);
+    }
+}
+
+void xl710_txq_stop(XL710State *s, int q)
+{
+    XL710TxQ *t = &s->txq[q];
+
+    t->enabled = false;
+    t->in_pkt = false;
+    R(s, XL_QTX_ENA(q)) &= ~XL_QENA_STAT;
+}
+
+static void xl710_tx_process(XL710State *s, int q)
+{
+    XL710TxQ *t = &s->txq[q];
+    bool done = false;
+    unsigned budget;
+
+    for (budget = t->qlen; t->head != t->tail && budget; budget--) {
+        uint64_t daddr = t->base + (uint64_t)t->head * 16;
+        uint64_t qw[2];
+        uint64_t qw1, dtype;
+        uint16_t cmd;
+
+        if (!xl710_dma_read(s, t->fn, daddr, qw, sizeof(qw))) {
+            qemu_log_mask(LOG_GUEST_ERROR, "xl710: Tx queue %d descriptor "
+                          "read failed, queue stopped\n", q);
+            xl710_txq_stop(s, q);
+            return;
+        }
+        qw1 = le64_to_cpu(qw[1]);
+        dtype = qw1 & XL_TXD_DTYPE_MASK;
+        cmd = (qw1 >> XL_TXD_CMD_SHIFT) & 0x3ff;
+        if (dtype == XL_TXD_DTYPE_CONTEXT) {
+            cmd = (qw1 >> 4) & 0xffff;
+            t->ctx_tso = cmd & XL_TXCTX_CMD_TSO;
+            t->ctx_mss = (qw1 >> XL_TXCTX_MSS_SHIFT) & 0x3fff;
+            t->ctx_tsolen = (qw1 >> XL_TXCTX_TSOLEN_SHIFT) & 0x3ffff;
+        } else if (dtype == XL_TXD_DTYPE_DATA) {
+            uint32_t sz = (qw1 >> XL_TXD_BUFSZ_SHIFT) & 0x3fff;
+
+            if (!t->in_pkt) {
+                t->in_pkt = true;
+                t->drop_pkt = false;
+                t->pkt_len = 0;
+                t->pkt_cmd = cmd;
+                t->pkt_off = (qw1 >> XL_TXD_OFFSET_SHIFT) & 0x3ffff;
+                t->pkt_l2tag1 = qw1 >> XL_TXD_L2TAG1_SHIFT;
+            }
+            if (!t->drop_pkt) {
+                if (t->pkt_len + sz > XL710_MAX_PKT) {
+                    qemu_log_mask(LOG_GUEST_ERROR, "xl710: Tx queue %d "
+                                  "oversized frame dropped\n", q);
+                    t->drop_pkt = true;
+                } else if (sz && !xl710_dma_read(s, t->fn, le64_to_cpu(qw[0]),
+                                                 t->pkt + t->pkt_len, sz)) {
+                    qemu_log_mask(LOG_GUEST_ERROR, "xl710: Tx queue %d "
+                                  "buffer read failed\n", q);
+                    t->drop_pkt = true;
+                } else {
+                    t->pkt_len += sz;
+                }
+            }
+            if (cmd & XL_TXD_CMD_EOP) {
+                if (!t->drop_pkt) {
+                    xl710_tx_packet(s, q);
+                }
+                t->in_pkt = false;
+                t->ctx_tso = false;
+            }
+            if (!t->enabled) {
+                return;         /* stopped while delivering (reset) */
+            }
+        }
+        if (cmd & XL_TXD_CMD_RS || dtype == XL_TXD_DTYPE_DATA) {
+            if ((cmd & XL_TXD_CMD_RS) && dtype == XL_TXD_DTYPE_DATA) {
+                uint64_t wb = cpu_to_le64(XL_TXD_DTYPE_DONE);
+
+                xl710_dma_write(s, t->fn, daddr + 8, &wb, 8);
+            }
+            done = true;
+        }
+        t->head = (t->head + 1) % t->qlen;
+    }
+    if (done) {
+        if (t->head_wb) {
+            uint32_t h = cpu_to_le32(t->head);
+
+            xl710_dma_write(s, t->fn, t->head_wb_addr, &h, 4);
+        }
+        xl710_queue_irq(s, q, false);
+    }
+}
+
+void xl710_txq_tail(XL710State *s, int q, uint32_t tail)
+{
+    XL710TxQ *t = &s->txq[q];
+
+    if (!t->enabled) {
+        t->tail = tail;
+        return;
+    }
+    if (tail >= t->qlen) {
+        qemu_log_mask(LOG_GUEST_ERROR, "xl710: Tx queue %d tail %u beyond "
+                      "ring of %u\n", q, tail, t->qlen);
+        return;
+    }
+    t->tail = tail;
+    xl710_tx_process(s, q);
+}
+
+void xl710_txq_enable(XL710State *s, int q, bool on)
+{
+    XL710TxQ *t = &s->txq[q];
+
+    if (!on) {
+        xl710_txq_stop(s, q);
+        return;
+    }
+    t->fn = xl710_queue_owner(s, q);
+    if (t->fn >= 0 && !xl710_fn_dev(s, t->fn)) {
+        t->fn = XL710_FN_PF;
+    }
+    if (!xl710_hmc_load_txq(s, q)) {
+        xl710_txq_stop(s, q);
+        return;
+    }
+    if (!t->pkt) {
+        t->pkt = g_malloc(XL710_MAX_PKT);
+    }
+    t->tail = t->head;
+    t->in_pkt = false;
+    t->ctx_tso = false;
+    t->enabled = true;
+    R(s, XL_QTX_ENA(q)) |= XL_QENA_STAT;
+}
