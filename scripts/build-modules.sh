@@ -28,7 +28,10 @@ project|debug)
 esac
 [ -d "$kdir" ] || die "$kdir missing"
 
-out=$CACHE/modules/$kernel-$krel
+# Keyed by the sources too: clones and work trees sharing the cache must
+# not load each other's builds.
+out=$CACHE/modules/$kernel-$krel/$(hash_inputs "$TOP/drivers/vfio/mdev/i40e_vf_mdev" \
+	"$TOP/include" "$kdir/Module.symvers")
 mkdir -p "$out"
 exec 9>"$out/.lock"
 flock 9

@@ -115,8 +115,17 @@ for k in $kernels_needed; do
 done
 
 # 4. VM tests.
+skipped=()
 for t in "$TOP"/tests/vm/cases/*.sh; do
 	name=$(basename "$t" .sh)
+	why=$(awk -v n="$name" '$1 == n { $1 = ""; sub(/^ /, ""); print }' \
+		"$TOP/tests/vm/quarantine" 2>/dev/null)
+	if [ -n "$why" ]; then
+		selected "$name@*" || [ ${#patterns[@]} = 0 ] || continue
+		echo "SKIP: $name (quarantined: $why)"
+		skipped+=("$name: $why")
+		continue
+	fi
 	kernels=$(sed -n 's/^# kernels: *//p' "$t")
 	tmo=$(sed -n 's/^# timeout: *//p' "$t")
 	machine=()
@@ -161,6 +170,10 @@ for l in "${infra_log[@]}"; do echo "  $l"; done
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "Failures:"
 	for l in "${failures[@]}"; do echo "  $l"; done
+fi
+if [ ${#skipped[@]} -gt 0 ]; then
+	echo "Quarantined (not run, see tests/vm/quarantine):"
+	for l in "${skipped[@]}"; do echo "  $l"; done
 fi
 echo "Logs: $runlog"
 echo "$passed passed, $failed failed"

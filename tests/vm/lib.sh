@@ -143,6 +143,37 @@ xl710_vf_bdf() { # N - BDF of VF N (from the PF's virtfnN link)
 	basename "$(readlink "/sys/bus/pci/devices/$XL710_PF/virtfn$1")"
 }
 
+# Static test programs from tests/vm/progs, built on the host by run-l1.sh
+# into $PROGS (built here, slowly, if missing).
+test_prog() { # NAME - prints the path of the program
+	local p=${PROGS:-$CACHE/progs}/$1
+	if [ ! -x "$p" ] || [ "$TOP/tests/vm/progs/$1.c" -nt "$p" ]; then
+		p=/tmp/progs/$1
+		make -s -C "$TOP/tests/vm/progs" OUT=/tmp/progs "/tmp/progs/$1" >&2 || return 1
+	fi
+	echo "$p"
+}
+
+# qom_get PATH PROP / qom_set PATH PROP JSON-VALUE - via qmp_l1 (strings unquoted)
+qom_get() {
+	qmp_l1 qom-get "{\"path\":\"$1\",\"property\":\"$2\"}" |
+		python3 -c 'import json,sys; v=json.load(sys.stdin); print(v if not isinstance(v, bool) else str(v).lower())'
+}
+qom_set() {
+	qmp_l1 qom-set "{\"path\":\"$1\",\"property\":\"$2\",\"value\":$3}" >/dev/null
+}
+# xl710_vf_qom N - QOM path of the model's VF N (PCI function N + 1)
+xl710_vf_qom() {
+	local p a fn
+	# "addr" is the devfn (an integer over QMP); the PF is function 0
+	fn=$(printf '%02x.%x' $((($1 + 1) >> 3)) $((($1 + 1) & 7)))
+	for p in $(qmp_l1 find-type xl710-vf); do
+		a=$(qom_get "$p" addr)
+		[ "$a" = $(($1 + 1)) ] || [ "$a" = "$fn" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+
 # send_verified NETNS_OR_- DEST_IP PORT BYTES - send BYTES random bytes to
 # a listener at DEST_IP:PORT; prints the md5 of what was sent.
 send_verified() {

@@ -23,8 +23,15 @@ class Qmp:
         else:
             self.f = open(self._port(), 'r+b', buffering=0)
         self.buf = b''
-        self._read()  # greeting
-        self.cmd('qmp_capabilities')
+        self.seq = 0
+        if sock_path:
+            self._read()  # greeting
+            self.cmd('qmp_capabilities')
+        else:
+            # The virtio port carries one long-lived QMP session: only the
+            # first user sees the greeting, and capabilities may already be
+            # negotiated (then this is an error, ignored).
+            self.cmd('qmp_capabilities', check=False)
 
     @staticmethod
     def _port():
@@ -45,17 +52,24 @@ class Qmp:
             if not line.strip():
                 continue
             msg = json.loads(line)
-            if 'event' in msg:
+            if 'event' in msg or 'QMP' in msg:
                 continue
             return msg
 
-    def cmd(self, name, **args):
-        req = {'execute': name}
+    def cmd(self, name, check=True, **args):
+        # Tag each request: answers left over from an earlier, interrupted
+        # user of the shared session are skipped.
+        self.seq += 1
+        tag = 'qmp.py-%d-%d' % (os.getpid(), self.seq)
+        req = {'execute': name, 'id': tag}
         if args:
             req['arguments'] = args
         self.f.write(json.dumps(req).encode() + b'\n')
-        msg = self._read()
-        if 'error' in msg:
+        while True:
+            msg = self._read()
+            if msg.get('id') == tag:
+                break
+        if 'error' in msg and check:
             raise SystemExit('qmp.py: %s: %s' % (name, msg['error']))
         return msg.get('return')
 

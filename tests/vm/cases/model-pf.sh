@@ -18,11 +18,20 @@ check "link up" wait_for 30 grep -q 1 "/sys/class/net/$pf/carrier"
 check "ping peer" ping -c 3 -W 2 10.0.0.1
 transfer_check "peer -> PF" peer - 10.0.0.10 5101 4000000
 transfer_check "PF -> peer" - peer 10.0.0.1 5102 4000000
-if dmesg | grep -i i40e | grep -iE 'error|fail|timeout' | grep -v 'DCB init failed' > /tmp/i40e.err; then
+# "i40e " / "i40e:" only: the kernel command line has i40evfm.* options.
+if dmesg | grep -E 'i40e[ :]' | grep -iwE 'error|fail|failed|failure|timeout|timed out|hang|hung' |
+	grep -v 'DCB init failed' > /tmp/i40e.err; then
 	cat /tmp/i40e.err
 	not_ok "i40e logged errors"
 else
 	ok "no i40e errors in dmesg"
+fi
+# A well-behaved driver must not make the model log guest errors.
+if grep xl710 /results/guest-errors.log > /tmp/ge.txt 2>/dev/null; then
+	head -n 5 /tmp/ge.txt
+	not_ok "the model logged guest errors for the stock i40e"
+else
+	ok "no guest errors logged by the model"
 fi
 check_dmesg_clean
 done_testing

@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kernels: stock
+# machine: xl710
+# timeout: 600
+# XL710 model, robustness: VF0 bound to vfio-pci in L1 and programmed with
+# garbage by tests/vm/progs/xl710-vfio (after a real virtchnl bring-up, so
+# its queues are mapped): random values at every BAR0 register, mailbox
+# rings at bogus addresses with bogus lengths and tails, random descriptors
+# in the real Tx/Rx/mailbox rings, tails beyond the rings and of unmapped
+# queues.  Afterwards QEMU must still be alive and answer QMP, the model
+# must have logged guest errors, the PF must still pass verified traffic,
+# and VF0, once given back to iavf, must work again (FLR recovers it).
+. "$TOP/tests/vm/lib.sh"
+
+ITER=${GARBAGE_ITER:-12}
+SEEDS="1 2"
+VFMAC=52:54:00:aa:00:50
+
+modprobe virtio_console
+check "peer NIC in netns" setup_peer
+prog=$(test_prog xl710-vfio) || die "cannot build xl710-vfio"
+check "modprobe i40e vfio-pci iavf" modprobe -a i40e vfio-pci iavf
+check "PF netdev registered" wait_for 30 test -n "$(pci_netdev $XL710_PF)"
+pf=$(pci_netdev $XL710_PF)
+ip addr add 10.0.0.10/24 dev "$pf"
+ip link set "$pf" up
+check "PF link up" wait_for 30 grep -q 1 "/sys/class/net/$pf/carrier"
+echo 0 > /sys/bus/pci/devices/$XL710_PF/sriov_drivers_autoprobe
+check "2 VFs" sh -c "echo 2 > /sys/bus/pci/devices/$XL710_PF/sriov_numvfs"
+vf=$(xl710_vf_bdf 0)
+check "PF sets VF0 MAC" ip link set "$pf" vf 0 mac $VFMAC
+check "VF0 ($vf) bound to vfio-pci" pci_bind "$vf" vfio-pci
+
+ge_lines() { cat /results/guest-errors.log 2>/dev/null | grep -c xl710; }
+ge0=$(ge_lines)
+for seed in $SEEDS; do
+	if timeout 240 "$prog" garbage "$vf" "$ITER" "$seed" > /tmp/garbage.$seed 2>&1; then
+		ok "garbage run seed $seed: $(tail -n 1 /tmp/garbage.$seed)"
+	else
+		cat /tmp/garbage.$seed
+		not_ok "garbage run seed $seed did not complete (exit $?)"
+	fi
+	check "QEMU alive: QMP answers after seed $seed" \
+		sh -c "python3 $TOP/tests/vm/qmp.py query-status | grep -q running"
+done
+ge1=$(ge_lines)
+echo "# model guest-error lines: $ge0 -> $ge1"
+check "the model logged guest errors for the garbage ($ge0 -> $ge1)" test "$ge1" -gt "$ge0"
+grep xl710 /results/guest-errors.log | sed -E 's/[0-9]+/N/g' | sort | uniq -c |
+	sort -rn | head -n 15 | sed 's/^/#   /'
+
+check "PF pings the peer" ping -c 3 -W 2 10.0.0.1
+transfer_check "peer -> PF after the garbage" peer - 10.0.0.10 5701 3000000
+transfer_check "PF -> peer after the garbage" - peer 10.0.0.1 5702 3000000
+
+# Give VF0 back to iavf: the vfio release FLR + the PF's VF reset recover it.
+check "VF0 back to iavf" pci_bind "$vf" iavf
+check "VF0 netdev" wait_for 60 test -n "$(pci_netdev "$vf")"
+vif=$(pci_netdev "$vf")
+ip netns add v0
+ip link set "$vif" netns v0
+ip -n v0 addr add 10.0.0.20/24 dev "$vif"
+ip -n v0 link set "$vif" up
+check "VF0 pings the peer after the garbage" wait_for 60 ip netns exec v0 ping -c 1 -W 1 10.0.0.1
+transfer_check "VF0 -> peer after the garbage" v0 peer 10.0.0.1 5703 1500000
+transfer_check "peer -> VF0 after the garbage" peer v0 10.0.0.20 5704 1500000
+check "QEMU still running" sh -c "python3 $TOP/tests/vm/qmp.py query-status | grep -q running"
+# DMA faults from the bogus addresses are expected here (the IOMMU blocks
+# them): check the rest of the kernel log.
+DMESG_BAD=${DMESG_BAD%|DMAR: DRHD: handling fault}
+check_dmesg_clean
+done_testing

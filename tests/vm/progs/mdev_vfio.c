@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdev_vfio: open an i40e_vf_mdev device (or try to) through the VFIO
+ * group/container interface, as QEMU 7.2 does, for the mdev-* VM tests.
+ *
+ *   mdev_vfio open SYSFSDEV [NAME]
+ *	Open the group of SYSFSDEV's iommu_group link, put it in a type1
+ *	container and ask for the device NAME (default: basename of
+ *	SYSFSDEV, i.e. the mdev UUID) with VFIO_GROUP_GET_DEVICE_FD.
+ *	Prints "OPEN-OK" or "OPEN-FAIL <errno name>"; exit 0 if opened,
+ *	1 if VFIO_GROUP_GET_DEVICE_FD failed, 2 on any other error.
+ *
+ *   mdev_vfio hold SYSFSDEV [exit-on-request]
+ *	Open as above, register an eventfd for the device request IRQ, print
+ *	"OPENED" and keep the device open until killed; every request is
+ *	printed as "REQUEST n".  With exit-on-request, close the device and
+ *	exit at the first request (what QEMU does once the guest let go).
+ *
+ *   mdev_vfio info SYSFSDEV
+ *	Open as above and print BAR0's region info ("BAR0 size ... flags
+ *	..."), each sparse mmap area ("SPARSE offset+size"), VFGEN_RSTAT
+ *	read through the trap once the VF reset that opening caused is over
+ *	("RSTAT 0x..."), whether mmap() of a sparse
+ *	area ("MMAP-SPARSE ok") and of the mailbox page ("MMAP-MBX <errno
+ *	name>") work, and "VFIOIOEVENTFD <errno name>".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/vfio.h>
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case ENODEV: return "ENODEV";
+	case EBUSY: return "EBUSY";
+	case EINVAL: return "EINVAL";
+	case ENOTTY: return "ENOTTY";
+	case ENOENT: return "ENOENT";
+	case EPERM: return "EPERM";
+	case EIO: return "EIO";
+	default: return strerror(e);
+	}
+}
+
+static int open_device(const char *sysfsdev, const char *name)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char link[512], target[512], gpath[64];
+	int container, group, dev;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "%s/iommu_group", sysfsdev);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0) {
+		printf("ERROR readlink %s: %s\n", link, strerror(errno));
+		exit(2);
+	}
+	target[n] = 0;
+	snprintf(gpath, sizeof(gpath), "/dev/vfio/%s", basename(target));
+
+	container = open("/dev/vfio/vfio", O_RDWR);
+	group = open(gpath, O_RDWR);
+	if (container < 0 || group < 0) {
+		printf("ERROR open %s or /dev/vfio/vfio: %s\n", gpath,
+		       strerror(errno));
+		exit(2);
+	}
+	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status) ||
+	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		printf("ERROR group %s not viable\n", gpath);
+		exit(2);
+	}
+	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
+	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+		printf("ERROR container set-up: %s\n", strerror(errno));
+		exit(2);
+	}
+	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, name);
+	if (dev < 0) {
+		printf("OPEN-FAIL %s (%s as %s via %s)\n", errname(errno),
+		       sysfsdev, name, gpath);
+		exit(1);
+	}
+	printf("OPEN-OK %s via %s\n", name, gpath);
+	return dev;
+}
+
+static int hold(int dev, int exit_on_request)
+{
+	struct {
+		struct vfio_irq_set set;
+		int32_t fd;
+	} irq = { .set = { .argsz = sizeof(irq),
+			   .flags = VFIO_IRQ_SET_DATA_EVENTFD |
+				    VFIO_IRQ_SET_ACTION_TRIGGER,
+			   .index = VFIO_PCI_REQ_IRQ_INDEX, .count = 1 } };
+	struct pollfd pfd;
+	uint64_t v;
+	int n = 0;
+
+	irq.fd = eventfd(0, 0);
+	if (irq.fd < 0 || ioctl(dev, VFIO_DEVICE_SET_IRQS, &irq)) {
+		printf("ERROR request IRQ: %s\n", strerror(errno));
+		return 2;
+	}
+	printf("OPENED\n");
+	pfd.fd = irq.fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		if (poll(&pfd, 1, -1) < 0)
+			continue;
+		if (read(irq.fd, &v, sizeof(v)) != sizeof(v))
+			continue;
+		n++;
+		printf("REQUEST %d\n", n);
+		if (exit_on_request) {
+			close(dev);
+			printf("CLOSED\n");
+			return 0;
+		}
+	}
+}
+
+static int info(int dev)
+{
+	struct vfio_region_info_cap_sparse_mmap *sparse = NULL;
+	struct vfio_region_info *ri;
+	struct vfio_info_cap_header *h;
+	struct vfio_device_ioeventfd ioe = { .argsz = sizeof(ioe),
+		.flags = VFIO_DEVICE_IOEVENTFD_32, .offset = 0x2000, .fd = -1 };
+	struct vfio_region_info cfg = { .argsz = sizeof(cfg),
+		.index = VFIO_PCI_CONFIG_REGION_INDEX };
+	size_t argsz = sizeof(*ri);
+	uint32_t rstat;
+	uint16_t cmd;
+	void *p;
+	__u32 i;
+
+	for (;;) {
+		ri = calloc(1, argsz);
+		ri->argsz = argsz;
+		ri->index = VFIO_PCI_BAR0_REGION_INDEX;
+		if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, ri)) {
+			printf("ERROR GET_REGION_INFO: %s\n", strerror(errno));
+			return 2;
+		}
+		if (ri->argsz <= argsz)
+			break;
+		argsz = ri->argsz;
+		free(ri);
+	}
+	printf("BAR0 size %#llx flags %#x\n", (unsigned long long)ri->size,
+	       ri->flags);
+	if (ri->flags & VFIO_REGION_INFO_FLAG_CAPS)
+		for (i = ri->cap_offset; i; i = h->next) {
+			h = (void *)((char *)ri + i);
+			if (h->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP)
+				sparse = (void *)h;
+		}
+	for (i = 0; sparse && i < sparse->nr_areas; i++)
+		printf("SPARSE %#llx+%#llx\n",
+		       (unsigned long long)sparse->areas[i].offset,
+		       (unsigned long long)sparse->areas[i].size);
+
+	/* Memory decoding on, as a guest driver would (a no-op for a VF) */
+	if (!ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &cfg) &&
+	    pread(dev, &cmd, 2, cfg.offset + 4) == 2) {
+		cmd |= 2;
+		if (pwrite(dev, &cmd, 2, cfg.offset + 4) != 2)
+			printf("ERROR enabling memory decoding\n");
+	}
+	/* Opening reset the VF (FLR); wait for the PF to finish, as iavf does */
+	for (i = 0; i < 500; i++) {
+		if (pread(dev, &rstat, 4, ri->offset + 0x8800) != 4) {
+			printf("RSTAT-FAIL %s\n", errname(errno));
+			break;
+		}
+		if (rstat & 3) {
+			printf("RSTAT %#x\n", rstat);
+			break;
+		}
+		usleep(20000);
+	}
+	if (i == 500)
+		printf("RSTAT %#x (still in reset after 10 s)\n", rstat);
+
+	if (sparse && sparse->nr_areas) {
+		p = mmap(NULL, sparse->areas[0].size, PROT_READ, MAP_SHARED,
+			 dev, ri->offset + sparse->areas[0].offset);
+		if (p == MAP_FAILED) {
+			printf("MMAP-SPARSE %s\n", errname(errno));
+		} else {
+			printf("MMAP-SPARSE ok\n");
+			munmap(p, sparse->areas[0].size);
+		}
+	}
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, dev, ri->offset + 0x6000);
+	if (p == MAP_FAILED) {
+		printf("MMAP-MBX %s\n", errname(errno));
+	} else {
+		printf("MMAP-MBX ok\n");
+		munmap(p, 4096);
+	}
+	ioe.offset = ri->offset + 0x2000;
+	ioe.fd = eventfd(0, 0);
+	ioe.data = 0;
+	if (ioctl(dev, VFIO_DEVICE_IOEVENTFD, &ioe))
+		printf("IOEVENTFD %s\n", errname(errno));
+	else
+		printf("IOEVENTFD ok\n");
+	free(ri);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char *copy;
+	int dev;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s open|hold|info SYSFSDEV [ARG]\n",
+			argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	copy = strdup(argv[2]);
+
+	if (!strcmp(argv[1], "open")) {
+		dev = open_device(argv[2], argc > 3 ? argv[3] : basename(copy));
+		close(dev);
+		return 0;
+	}
+	dev = open_device(argv[2], basename(copy));
+	if (!strcmp(argv[1], "hold"))
+		return hold(dev, argc > 3 && !strcmp(argv[3], "exit-on-request"));
+	if (!strcmp(argv[1], "info"))
+		return info(dev);
+	fprintf(stderr, "unknown command %s\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xl710-vfio: drive one XL710 model VF from L1 userspace through VFIO
+ * (type1 container), for the ground-truth and robustness tests.
+ *
+ *   xl710-vfio rx BDF
+ *	Bring the VF up by talking virtchnl to the PF (the upstream i40e in
+ *	L1) over the VF mailbox: one queue pair, 32-byte Rx descriptors, one
+ *	4 KiB page per Rx buffer, all at known IOVAs.  Prints "READY mac=..."
+ *	and then obeys commands on stdin, one per line:
+ *	  mark    remember the ring positions (start of a measurement window)
+ *	  report  print the pages the device wrote since "mark", derived from
+ *		  what it wrote (Rx descriptors with DD and their buffers, ARQ
+ *		  entries and their buffers):  "EXPECT 0x... 0x..." (sorted), and
+ *		  "FRAMES n GOOD g BAD b" (g = UDP payloads of the test pattern
+ *		  that check out)
+ *	  count   print "TOTAL n": Rx descriptors written so far
+ *	  quit
+ *	Rx buffers are never given back: a ring of RXN descriptors takes
+ *	RXN - 1 frames, then the queue is full for good.
+ *
+ *   xl710-vfio garbage BDF ITERATIONS SEED
+ *	Bring the VF up the same way, then program garbage: random values
+ *	to every register of BAR0, rings and mailboxes at bogus addresses
+ *	with bogus lengths, random descriptors in the real rings, tails
+ *	beyond the ring, tails of queues that are not mapped.  Bounded.
+ *
+ * The test pattern (sender in tests/vm/cases/model-ground-truth.sh): UDP
+ * payload "XLGT" + 6-digit sequence number + 200 bytes (seq * 7 + j) & 0xff.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/vfio.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+/* VF BAR0 */
+#define QTX_TAIL1(q)	(0x0000 + 4 * (q))
+#define QRX_TAIL1(q)	(0x2000 + 4 * (q))
+#define ARQBAH1		0x6000
+#define ATQH1		0x6400
+#define ATQLEN1		0x6800
+#define ARQBAL1		0x6C00
+#define ARQT1		0x7000
+#define ARQH1		0x7400
+#define ATQBAH1		0x7800
+#define ATQBAL1		0x7C00
+#define ARQLEN1		0x8000
+#define ATQT1		0x8400
+#define VFGEN_RSTAT	0x8800
+#define AQLEN_ENABLE	0x80000000u
+
+/* AdminQ descriptor */
+struct aq_desc {
+	uint16_t flags, opcode, datalen, retval;
+	uint32_t cookie_high, cookie_low;
+	uint32_t param0, param1, addr_high, addr_low;
+};
+#define AQ_DD	0x0001
+#define AQ_CMP	0x0002
+#define AQ_ERR	0x0004
+#define AQ_LB	0x0200
+#define AQ_RD	0x0400
+#define AQ_BUF	0x1000
+#define AQ_SI	0x2000
+#define OP_SEND_TO_PF	0x0801
+
+/* virtchnl */
+#define VC_VERSION		1
+#define VC_GET_VF_RESOURCES	3
+#define VC_CONFIG_VSI_QUEUES	6
+#define VC_ENABLE_QUEUES	8
+#define VC_ADD_ETH_ADDR		10
+#define VC_EVENT		17
+
+/* DMA layout: one region at IOVA_BASE, in 4 KiB pages */
+#define PG		4096u
+#define IOVA_BASE	0x40000000ull
+#define AQN		32		/* mailbox ring entries */
+#define RXN		256		/* Rx ring entries (32 B each: 2 pages) */
+#define TXN		64
+#define PG_ATQ		0
+#define PG_ARQ		1
+#define PG_ATQBUF	2
+#define PG_ARQBUF	4		/* AQN pages */
+#define PG_TX		40
+#define PG_RX		44		/* RXN * 32 / PG = 2 pages */
+#define PG_RXBUF	64		/* RXN pages */
+#define NPAGES		(PG_RXBUF + RXN + 16)
+
+static volatile uint32_t *bar;
+static uint8_t *mem;
+static unsigned atq_tail, arq_next;
+static uint16_t vsi_id;
+static uint8_t vf_mac[6];
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stdout, "ERROR ");
+	vfprintf(stdout, fmt, ap);
+	fprintf(stdout, "\n");
+	va_end(ap);
+	fflush(stdout);
+	exit(1);
+}
+
+static uint64_t iova(unsigned pg) { return IOVA_BASE + (uint64_t)pg * PG; }
+static void *va(unsigned pg) { return mem + (size_t)pg * PG; }
+static uint32_t rd32(unsigned off) { return bar[off / 4]; }
+static void wr32(unsigned off, uint32_t v)
+{
+	__sync_synchronize();
+	bar[off / 4] = v;
+}
+static void msleep(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int vfio_open(const char *bdf)
+{
+	char path[256], link[256];
+	struct vfio_group_status gs = { .argsz = sizeof(gs) };
+	struct vfio_region_info ri = { .argsz = sizeof(ri) };
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	int container, group, dev, grp;
+	ssize_t n;
+	uint16_t cmd;
+	char *p;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		die("no iommu group for %s", bdf);
+	link[n] = 0;
+	p = strrchr(link, '/');
+	grp = atoi(p ? p + 1 : link);
+	container = open("/dev/vfio/vfio", O_RDWR);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", grp);
+	group = open(path, O_RDWR);
+	if (container < 0 || group < 0)
+		die("open %s: %s", path, strerror(errno));
+	if (ioctl(group, VFIO_GROUP_GET_STATUS, &gs) ||
+	    !(gs.flags & VFIO_GROUP_FLAGS_VIABLE))
+		die("group %d not viable", grp);
+	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
+	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		die("type1 container: %s", strerror(errno));
+	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	if (dev < 0)
+		die("device fd: %s", strerror(errno));
+
+	ri.index = VFIO_PCI_BAR0_REGION_INDEX;
+	if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &ri) || ri.size < 0x10000)
+		die("BAR0 region info");
+	bar = mmap(NULL, ri.size, PROT_READ | PROT_WRITE, MAP_SHARED, dev,
+		   ri.offset);
+	if (bar == MAP_FAILED)
+		die("mmap BAR0: %s", strerror(errno));
+
+	/* bus master on */
+	ri.index = VFIO_PCI_CONFIG_REGION_INDEX;
+	if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &ri))
+		die("config region info");
+	if (pread(dev, &cmd, 2, ri.offset + 4) != 2)
+		die("config read");
+	cmd |= 0x6;
+	if (pwrite(dev, &cmd, 2, ri.offset + 4) != 2)
+		die("config write");
+
+	mem = mmap(NULL, (size_t)NPAGES * PG, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		die("mmap dma");
+	memset(mem, 0, (size_t)NPAGES * PG);
+	map.vaddr = (uintptr_t)mem;
+	map.iova = IOVA_BASE;
+	map.size = (uint64_t)NPAGES * PG;
+	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map))
+		die("map dma: %s", strerror(errno));
+	return dev;
+}
+
+/* Wait until the PF finished resetting the VF (VFGEN_RSTAT = VFACTIVE). */
+static void wait_vf_active(void)
+{
+	int i, stable = 0;
+
+	for (i = 0; i < 600 && stable < 5; i++) {
+		stable = (rd32(VFGEN_RSTAT) & 3) == 2 ? stable + 1 : 0;
+		msleep(100);
+	}
+	if (stable < 5)
+		die("VF reset not completed (VFGEN_RSTAT %u)", rd32(VFGEN_RSTAT));
+}
+
+static void aq_init(void)
+{
+	struct aq_desc *arq = va(PG_ARQ);
+	unsigned i;
+
+	memset(va(PG_ATQ), 0, PG);
+	memset(arq, 0, PG);
+	for (i = 0; i < AQN; i++) {
+		arq[i].flags = AQ_BUF | AQ_LB;
+		arq[i].datalen = PG;
+		arq[i].addr_high = iova(PG_ARQBUF + i) >> 32;
+		arq[i].addr_low = (uint32_t)iova(PG_ARQBUF + i);
+	}
+	wr32(ATQLEN1, 0);
+	wr32(ARQLEN1, 0);
+	wr32(ATQH1, 0);
+	wr32(ATQT1, 0);
+	wr32(ATQBAL1, (uint32_t)iova(PG_ATQ));
+	wr32(ATQBAH1, iova(PG_ATQ) >> 32);
+	wr32(ATQLEN1, AQN | AQLEN_ENABLE);
+	wr32(ARQH1, 0);
+	wr32(ARQBAL1, (uint32_t)iova(PG_ARQ));
+	wr32(ARQBAH1, iova(PG_ARQ) >> 32);
+	wr32(ARQLEN1, AQN | AQLEN_ENABLE);
+	wr32(ARQT1, AQN - 1);
+	atq_tail = 0;
+	arq_next = 0;
+}
+
+static void vc_send(uint32_t op, const void *msg, uint16_t len)
+{
+	struct aq_desc *d = (struct aq_desc *)va(PG_ATQ) + atq_tail;
+	int i;
+
+	memset(d, 0, sizeof(*d));
+	d->flags = AQ_SI | (len ? AQ_BUF | AQ_RD | (len > 512 ? AQ_LB : 0) : 0);
+	d->opcode = OP_SEND_TO_PF;
+	d->datalen = len;
+	d->cookie_high = op;
+	d->addr_high = iova(PG_ATQBUF) >> 32;
+	d->addr_low = (uint32_t)iova(PG_ATQBUF);
+	memcpy(va(PG_ATQBUF), msg, len);
+	atq_tail = (atq_tail + 1) % AQN;
+	wr32(ATQT1, atq_tail);
+	for (i = 0; i < 1000 && !(((volatile struct aq_desc *)d)->flags & AQ_DD); i++)
+		msleep(1);
+	if (!(d->flags & AQ_DD) || (d->flags & AQ_ERR))
+		die("mailbox send op %u: flags 0x%x retval %u", op, d->flags,
+		    d->retval);
+}
+
+/* Wait for the PF's answer to @op (events are skipped); returns its length. */
+static int vc_recv(uint32_t op, void *buf, unsigned max)
+{
+	int i;
+
+	for (i = 0; i < 10000; i++) {
+		volatile struct aq_desc *d = (struct aq_desc *)va(PG_ARQ) + arq_next;
+		uint32_t vop, vret;
+		unsigned len;
+
+		if (!(d->flags & AQ_DD)) {
+			msleep(1);
+			continue;
+		}
+		__sync_synchronize();
+		vop = d->cookie_high;
+		vret = d->cookie_low;
+		len = d->datalen;
+		if (buf && len)
+			memcpy(buf, va(PG_ARQBUF + arq_next), len < max ? len : max);
+		/* give the entry back */
+		d->flags = AQ_BUF | AQ_LB;
+		d->datalen = PG;
+		d->addr_high = iova(PG_ARQBUF + arq_next) >> 32;
+		d->addr_low = (uint32_t)iova(PG_ARQBUF + arq_next);
+		d->cookie_high = d->cookie_low = 0;
+		wr32(ARQT1, arq_next);
+		arq_next = (arq_next + 1) % AQN;
+		if (vop == VC_EVENT)
+			continue;
+		if (vop != op)
+			die("virtchnl: expected op %u, got %u", op, vop);
+		if (vret)
+			die("virtchnl op %u: PF answered %d", op, (int)vret);
+		return len;
+	}
+	die("virtchnl op %u: no answer", op);
+	return -1;
+}
+
+static void vf_bringup(void)
+{
+	uint32_t ver[2] = { 1, 1 };
+	uint32_t caps = 0x1;	/* VIRTCHNL_VF_OFFLOAD_L2 */
+	uint8_t res[4096];
+	/*
+	 * virtchnl's legacy sizes: the structs used to end in a one-element
+	 * array, so a list of n elements is sent as n + 1 (the PF checks it):
+	 * config_info (8) + 2 * queue_pair_info (64); ether_addr_list (4) +
+	 * 2 * ether_addr (8).
+	 */
+	uint8_t qc[8 + 2 * 64];
+	uint8_t sel[12];
+	uint8_t ea[4 + 2 * 8];
+	uint16_t nvsi;
+	uint64_t v;
+
+	wait_vf_active();
+	aq_init();
+	vc_send(VC_VERSION, ver, sizeof(ver));
+	vc_recv(VC_VERSION, NULL, 0);
+	vc_send(VC_GET_VF_RESOURCES, &caps, sizeof(caps));
+	vc_recv(VC_GET_VF_RESOURCES, res, sizeof(res));
+	memcpy(&nvsi, res, 2);
+	if (!nvsi)
+		die("no VSI in VF resources");
+	/*
+	 * vf_resource: num_vsis, num_qp, max_vectors, max_mtu, cap_flags(4),
+	 * rss_key_size(4), rss_lut_size(4); vsi_res[0] at 20: vsi_id, num_qp,
+	 * type(4), qset(2), mac(6)
+	 */
+	memcpy(&vsi_id, res + 20, 2);
+	memcpy(vf_mac, res + 20 + 10, 6);
+	if (!(vf_mac[0] | vf_mac[1] | vf_mac[2] | vf_mac[3] | vf_mac[4] |
+	      vf_mac[5]))
+		die("the PF gave no MAC (set one: ip link set PF vf N mac ...)");
+
+	/* one queue pair: Tx at PG_TX, Rx (32 B descriptors) at PG_RX */
+	memset(qc, 0, sizeof(qc));
+	memcpy(qc, &vsi_id, 2);
+	qc[2] = 1;				/* num_queue_pairs */
+	/* txq_info at 8: vsi_id, queue_id, ring_len, headwb, ring, headwb */
+	memcpy(qc + 8, &vsi_id, 2);
+	qc[8 + 4] = TXN;
+	v = iova(PG_TX);
+	memcpy(qc + 8 + 8, &v, 8);
+	/* rxq_info at 32: vsi_id, queue_id, ring_len(4), hdr(2), split(2),
+	 * dbuff(4), maxpkt(4), crc_disable, rxdid, pad[2], ring(8), ...
+	 */
+	memcpy(qc + 32, &vsi_id, 2);
+	*(uint32_t *)(qc + 32 + 4) = RXN;
+	*(uint32_t *)(qc + 32 + 12) = 2048;
+	*(uint32_t *)(qc + 32 + 16) = 1522;
+	v = iova(PG_RX);
+	memcpy(qc + 32 + 24, &v, 8);
+	vc_send(VC_CONFIG_VSI_QUEUES, qc, sizeof(qc));
+	vc_recv(VC_CONFIG_VSI_QUEUES, NULL, 0);
+
+	/* the MAC the PF gave (or set): make sure it is filtered to us */
+	memset(ea, 0, sizeof(ea));
+	memcpy(ea, &vsi_id, 2);
+	ea[2] = 1;
+	memcpy(ea + 4, vf_mac, 6);
+	ea[10] = 1;				/* primary */
+	vc_send(VC_ADD_ETH_ADDR, ea, sizeof(ea));
+	vc_recv(VC_ADD_ETH_ADDR, NULL, 0);
+
+	/* Rx buffers, then enable */
+	{
+		uint64_t *rx = va(PG_RX);
+		unsigned i;
+
+		for (i = 0; i < RXN; i++) {
+			rx[i * 4] = iova(PG_RXBUF + i);
+			rx[i * 4 + 1] = rx[i * 4 + 2] = rx[i * 4 + 3] = 0;
+		}
+	}
+	memset(sel, 0, sizeof(sel));
+	memcpy(sel, &vsi_id, 2);
+	sel[4] = 1;				/* rx_queues */
+	sel[8] = 1;				/* tx_queues */
+	vc_send(VC_ENABLE_QUEUES, sel, sizeof(sel));
+	vc_recv(VC_ENABLE_QUEUES, NULL, 0);
+	wr32(QRX_TAIL1(0), RXN - 1);
+}
+
+/* Give back every ARQ entry the PF filled (events) without waiting. */
+static void arq_drain(void)
+{
+	volatile struct aq_desc *d = (struct aq_desc *)va(PG_ARQ) + arq_next;
+	unsigned n;
+
+	for (n = 0; n < AQN && (d->flags & AQ_DD); n++) {
+		d->flags = AQ_BUF | AQ_LB;
+		d->datalen = PG;
+		d->cookie_high = d->cookie_low = 0;
+		wr32(ARQT1, arq_next);
+		arq_next = (arq_next + 1) % AQN;
+		d = (struct aq_desc *)va(PG_ARQ) + arq_next;
+	}
+}
+
+/* ---- rx mode ---- */
+
+static int cmp64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void add_page(uint64_t *set, unsigned *n, uint64_t addr)
+{
+	uint64_t p = addr & ~(uint64_t)(PG - 1);
+	unsigned i;
+
+	for (i = 0; i < *n; i++)
+		if (set[i] == p)
+			return;
+	set[(*n)++] = p;
+}
+
+static unsigned rx_written(void)
+{
+	volatile uint64_t *rx = va(PG_RX);
+	unsigned n = 0;
+
+	while (n < RXN && (rx[n * 4 + 1] & 1))
+		n++;
+	return n;
+}
+
+static int check_payload(const uint8_t *f, unsigned len)
+{
+	unsigned j, seq;
+	const uint8_t *p;
+
+	/* Ethernet + IPv4 (no options) + UDP */
+	if (len < 14 + 20 + 8 + 10 + 200 || f[12] != 0x08 || f[13] != 0 ||
+	    (f[14] & 0xf) != 5 || f[23] != 17)
+		return -1;
+	p = f + 42;
+	if (memcmp(p, "XLGT", 4))
+		return -1;
+	seq = 0;
+	for (j = 4; j < 10; j++)
+		seq = seq * 10 + (p[j] - '0');
+	for (j = 0; j < 200; j++)
+		if (p[10 + j] != (uint8_t)((seq * 7 + j) & 0xff))
+			return 0;
+	return 1;
+}
+
+static void rx_mode(void)
+{
+	unsigned mark_rx = 0, mark_arq = 0;
+	char line[64];
+
+	vf_bringup();
+	printf("READY mac=%02x:%02x:%02x:%02x:%02x:%02x vsi=%u\n", vf_mac[0],
+	       vf_mac[1], vf_mac[2], vf_mac[3], vf_mac[4], vf_mac[5], vsi_id);
+	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin)) {
+		if (!strncmp(line, "mark", 4)) {
+			/* events that came before the window are not in it */
+			arq_drain();
+			mark_rx = rx_written();
+			mark_arq = arq_next;
+			printf("MARKED rx=%u\n", mark_rx);
+		} else if (!strncmp(line, "count", 5)) {
+			printf("TOTAL %u\n", rx_written());
+		} else if (!strncmp(line, "report", 6)) {
+			static uint64_t set[2 * RXN + 4 * AQN];
+			volatile uint64_t *rx = va(PG_RX);
+			unsigned n = 0, i, end = rx_written();
+			unsigned good = 0, bad = 0;
+			volatile struct aq_desc *arq = va(PG_ARQ);
+
+			for (i = mark_rx; i < end; i++) {
+				uint64_t qw1 = rx[i * 4 + 1];
+				unsigned len = (qw1 >> 38) & 0x3fff;
+				int c;
+
+				add_page(set, &n, iova(PG_RX) + i * 32);
+				if (len)
+					add_page(set, &n, iova(PG_RXBUF + i));
+				c = check_payload(va(PG_RXBUF + i), len);
+				good += c == 1;
+				bad += c == 0;
+			}
+			/* mailbox entries the PF sent meanwhile (none expected) */
+			for (i = mark_arq; (arq[i].flags & AQ_DD); i = (i + 1) % AQN) {
+				add_page(set, &n, iova(PG_ARQ) + i * 32);
+				if (arq[i].datalen)
+					add_page(set, &n, iova(PG_ARQBUF + i));
+				if ((i + 1) % AQN == mark_arq)
+					break;
+			}
+			qsort(set, n, sizeof(set[0]), cmp64);
+			printf("EXPECT");
+			for (i = 0; i < n; i++)
+				printf(" 0x%llx", (unsigned long long)set[i]);
+			printf("\nFRAMES %u GOOD %u BAD %u\n", end - mark_rx, good,
+			       bad);
+		} else if (!strncmp(line, "quit", 4)) {
+			break;
+		}
+		fflush(stdout);
+	}
+}
+
+/* ---- garbage mode ---- */
+
+static uint64_t rng;
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+static void garbage_mode(unsigned iters, unsigned seed)
+{
+	static const unsigned aqregs[] = {
+		ATQBAL1, ATQBAH1, ATQLEN1, ATQH1, ATQT1,
+		ARQBAL1, ARQBAH1, ARQLEN1, ARQH1, ARQT1,
+	};
+	unsigned it, off, i, writes = 0;
+
+	rng = 0x9e3779b97f4a7c15ull ^ seed;
+	vf_bringup();
+	printf("READY garbage seed=%u iterations=%u\n", seed, iters);
+	fflush(stdout);
+	for (it = 0; it < iters; it++) {
+		/* 1. random values at every register offset */
+		for (off = 0; off < 0x10000; off += 4) {
+			wr32(off, rnd());
+			writes++;
+		}
+		/* 2. mailbox rings: bogus addresses, lengths and tails */
+		for (i = 0; i < 64; i++) {
+			unsigned r = aqregs[rnd() % 10];
+			uint32_t v = rnd();
+
+			if (r == ATQLEN1 || r == ARQLEN1)
+				v = (v & 0x3ff) | (rnd() & 1 ? AQLEN_ENABLE : 0);
+			if (r == ATQBAL1 || r == ARQBAL1)
+				v = (rnd() & 1) ? v :
+				    (uint32_t)iova(rnd() % NPAGES) + (v & 0xfe0);
+			if (r == ATQBAH1 || r == ARQBAH1)
+				v = (rnd() & 1) ? v : 0;
+			wr32(r, v);
+			writes++;
+		}
+		/* 3. garbage descriptors/messages in the real rings and buffers */
+		for (i = 0; i < NPAGES * PG / 4; i += 1 + rnd() % 64)
+			((uint32_t *)mem)[i] = rnd();
+		/* a valid mailbox ring full of random descriptors */
+		wr32(ATQLEN1, 0);
+		wr32(ATQBAL1, (uint32_t)iova(PG_ATQ));
+		wr32(ATQBAH1, iova(PG_ATQ) >> 32);
+		wr32(ATQH1, 0);
+		wr32(ATQLEN1, AQN | AQLEN_ENABLE);
+		wr32(ATQT1, rnd() % (2 * AQN));
+		/* 4. tails beyond the ring, and of unmapped queues */
+		for (i = 0; i < 32; i++) {
+			wr32(QTX_TAIL1(rnd() % 16), rnd() % (2 * TXN) + (rnd() & 1 ? 0 : 0x1fff));
+			wr32(QRX_TAIL1(rnd() % 16), rnd() % (2 * RXN));
+			writes += 2;
+		}
+		/* 5. read everything back (read-to-clear registers) */
+		for (off = 0; off < 0x10000; off += 4 * (1 + rnd() % 8))
+			(void)rd32(off);
+	}
+	printf("DONE writes=%u\n", writes);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 3 && !strcmp(argv[1], "rx")) {
+		vfio_open(argv[2]);
+		rx_mode();
+		return 0;
+	}
+	if (argc >= 5 && !strcmp(argv[1], "garbage")) {
+		vfio_open(argv[2]);
+		garbage_mode(atoi(argv[3]), atoi(argv[4]));
+		return 0;
+	}
+	fprintf(stderr, "usage: %s rx BDF | garbage BDF ITERATIONS SEED\n",
+		argv[0]);
+	return 2;
+}
