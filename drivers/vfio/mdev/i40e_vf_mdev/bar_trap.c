@@ -526,6 +526,9 @@ ssize_t i40e_vf_mdev_bar0_rw(struct i40e_vf_mdev_dev *idev, char __user *buf,
 			loff_t fpos = VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR0_REGION_INDEX) +
 				      offset;
 
+			mutex_lock(&trap->lock);
+			trap->stats.untrapped++;
+			mutex_unlock(&trap->lock);
 			if (iswrite)
 				ret = vfio_pci_core_write(core_vdev, buf + done,
 							  chunk, &fpos);

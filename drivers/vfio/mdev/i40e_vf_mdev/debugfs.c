@@ -5,10 +5,12 @@
  * /sys/kernel/debug/i40e_vf_mdev/<mdev UUID>/
  *	traps	trapped BAR0 accesses since the mdev was created, one
  *		"<name> <count>" per line (reads, writes, mailbox, datapath,
- *		other), then one "trapped <first>-<last>" line per run of
- *		trapped BAR0 bytes
+ *		other; then untrapped: read/write calls that reached
+ *		mmap()able pages), then one "trapped <first>-<last>" line
+ *		per run of trapped BAR0 bytes
  *	mailbox	the shadow of the mailbox ring registers, one
  *		"<name> <offset> <value> <written|unset>" per line
+ *	migration	migration state and counters (mig_engine.c)
  *
  * Not an ABI; for tests and debugging.
  */
@@ -60,6 +62,7 @@ static int i40e_vf_mdev_traps_show(struct seq_file *s, void *unused)
 	for (i = 0; i < I40E_VF_MDEV_NR_PAGE_CLASSES; i++)
 		seq_printf(s, "%s %llu\n", i40e_vf_mdev_class_names[i],
 			   stats.class[i]);
+	seq_printf(s, "untrapped %llu\n", stats.untrapped);
 	for_each_set_bitrange(start, end, pages, I40E_VF_MDEV_BAR0_PAGES)
 		seq_printf(s, "trapped %#lx-%#lx\n", (unsigned long)start << PAGE_SHIFT,
 			   ((unsigned long)end << PAGE_SHIFT) - 1);
@@ -99,6 +102,7 @@ void i40e_vf_mdev_debugfs_add(struct i40e_vf_mdev_dev *idev)
 			    &i40e_vf_mdev_traps_fops);
 	debugfs_create_file("mailbox", 0400, dir, idev,
 			    &i40e_vf_mdev_mailbox_fops);
+	i40e_vf_mdev_mig_debugfs_add(idev, dir);
 	idev->debugfs = dir;
 }
 

@@ -13,10 +13,14 @@
 #include <linux/mdev.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/vfio_pci_core.h>
+#include <linux/wait.h>
 
 #include <linux/i40e_vf_mdev.h>
+
+#include "mig_v1_proto.h"
 
 struct dentry;
 struct iommu_group;
@@ -29,7 +33,7 @@ struct pci_dev;
  * device is not migratable), and it gets the open, close, reset and
  * release events.
  */
-struct i40e_vf_mdev_mig;	/* migration engine */
+struct i40e_vf_mdev_mig;	/* migration engine (below) */
 struct i40e_vf_mdev_dirty;	/* software DMA dirty tracking */
 struct i40e_vf_mdev_pf;		/* PF services (i40e) */
 
@@ -127,11 +131,15 @@ struct i40e_vf_mdev_mbx_shadow {
  * @reads: pread() calls that reached a trapped page
  * @writes: pwrite() calls that reached a trapped page
  * @class: the same accesses by page class (&enum i40e_vf_mdev_page_class)
+ * @untrapped: pread()/pwrite() calls that reached an mmap()able page of
+ *	BAR0, i.e. accesses the user could have made through its mapping;
+ *	a VMM that maps the sparse areas makes none
  */
 struct i40e_vf_mdev_trap_stats {
 	u64 reads;
 	u64 writes;
 	u64 class[I40E_VF_MDEV_NR_PAGE_CLASSES];
+	u64 untrapped;
 };
 
 /**
@@ -205,6 +213,83 @@ to_i40e_vf_mdev_dev(struct vfio_device *core_vdev)
 			    core_device.vdev);
 }
 
+/**
+ * struct i40e_vf_mdev_mig_stats - migration counters, exposed in debugfs
+ * @saved: save streams completed (END written)
+ * @saved_len: length of the last one
+ * @saved_crc: CRC-32 (zlib) of the last one, END record included
+ * @loaded: streams accepted and applied on RESUMING -> STOP
+ * @loaded_len: length of the last one
+ * @loaded_crc: CRC-32 (zlib) of the last one, END record included
+ * @rejected: streams the parser rejected, or whose state could not be
+ *	applied
+ * @resets: device resets seen while migration state was set up
+ * @last_error: why the last stream was rejected, NUL-terminated
+ */
+struct i40e_vf_mdev_mig_stats {
+	u64 saved;
+	u64 saved_len;
+	u32 saved_crc;
+	u64 loaded;
+	u64 loaded_len;
+	u32 loaded_crc;
+	u64 rejected;
+	u64 resets;
+	char last_error[I40E_VF_MDEV_ERR_MSG_LEN];
+};
+
+struct i40e_vf_mdev_mig_file;
+
+/**
+ * struct i40e_vf_mdev_mig - migration engine state of one device
+ * @idev: the device
+ * @state_mutex: serialises state changes and protects everything below
+ *	except @deferred_reset; released with i40e_vf_mdev_mig_unlock()
+ * @reset_lock: protects @deferred_reset
+ * @deferred_reset: a device reset happened while @state_mutex was held;
+ *	the holder returns the engine to RUNNING when it unlocks
+ * @state: current v2 state
+ * @ident: this device's identity and supported stream features
+ * @quiesced: the VF's DMA is stopped (P2P states, STOP, STOP_COPY)
+ * @frozen: the VF is frozen (STOP, STOP_COPY)
+ * @saving: a save session is open; @save holds its stream
+ * @resuming: a resume session is open; @load parses its stream
+ * @load_reported: the reason @load rejected the stream has been logged
+ * @gen: session generation, incremented whenever a session opens
+ * @save: save stream writer; its buffer grows as needed
+ * @load: resume stream parser
+ * @load_buf: @load's buffer, I40E_VF_MDEV_STREAM_MAX bytes while resuming
+ * @save_file: the v2 data_fd of the save session, or NULL
+ * @resume_file: the v2 data_fd of the resume session, or NULL
+ * @poll_wait: woken when save data is appended or a session ends
+ * @v1: the v1 migration region's protocol state (mig_v1.c)
+ * @v1_gen: @gen when @v1 last saw the engine
+ * @stats: counters for debugfs
+ */
+struct i40e_vf_mdev_mig {
+	struct i40e_vf_mdev_dev *idev;
+	struct mutex state_mutex;	/* see above */
+	spinlock_t reset_lock;		/* protects deferred_reset */
+	bool deferred_reset;
+	enum vfio_device_mig_state state;
+	struct i40e_vf_mdev_stream_ident ident;
+	bool quiesced;
+	bool frozen;
+	bool saving;
+	bool resuming;
+	bool load_reported;
+	u32 gen;
+	struct i40e_vf_mdev_writer save;
+	struct i40e_vf_mdev_parser load;
+	void *load_buf;
+	struct i40e_vf_mdev_mig_file *save_file;
+	struct i40e_vf_mdev_mig_file *resume_file;
+	wait_queue_head_t poll_wait;
+	struct i40e_vf_mdev_v1 v1;
+	u32 v1_gen;
+	struct i40e_vf_mdev_mig_stats stats;
+};
+
 /* main.c */
 bool i40e_vf_mdev_pf_driven(struct pci_dev *pf);
 
@@ -233,6 +318,37 @@ void i40e_vf_mdev_trap_stats(struct i40e_vf_mdev_dev *idev,
 			     unsigned long *pages);
 u32 i40e_vf_mdev_mbx_reg_offset(enum i40e_vf_mdev_mbx_reg reg);
 enum i40e_vf_mdev_page_class i40e_vf_mdev_page_class(u64 offset);
+
+/* mig_engine.c */
+int i40e_vf_mdev_mig_init(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_mig_release(struct i40e_vf_mdev_dev *idev);
+int i40e_vf_mdev_mig_open(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_mig_close(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_mig_reset_done(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_mig_unlock(struct i40e_vf_mdev_mig *mig);
+void i40e_vf_mdev_mig_load_report(struct i40e_vf_mdev_mig *mig);
+int i40e_vf_mdev_mig_set_state_locked(struct i40e_vf_mdev_mig *mig,
+				      enum vfio_device_mig_state target,
+				      struct file **filp);
+void i40e_vf_mdev_mig_debugfs_add(struct i40e_vf_mdev_dev *idev,
+				  struct dentry *dir);
+
+/* mig_v1.c */
+void i40e_vf_mdev_mig_v1_init(struct i40e_vf_mdev_mig *mig);
+int i40e_vf_mdev_mig_v1_register(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_mig_v1_sync(struct i40e_vf_mdev_mig *mig);
+
+/* devstate.c */
+void i40e_vf_mdev_devstate_ident(struct i40e_vf_mdev_dev *idev,
+				 struct i40e_vf_mdev_stream_ident *id);
+int i40e_vf_mdev_devstate_quiesce(struct i40e_vf_mdev_dev *idev,
+				  bool quiesce);
+int i40e_vf_mdev_devstate_freeze(struct i40e_vf_mdev_dev *idev, bool freeze);
+int i40e_vf_mdev_devstate_save(struct i40e_vf_mdev_dev *idev,
+			       struct i40e_vf_mdev_writer *w);
+size_t i40e_vf_mdev_devstate_size(struct i40e_vf_mdev_dev *idev);
+int i40e_vf_mdev_devstate_load(struct i40e_vf_mdev_dev *idev,
+			       const struct i40e_vf_mdev_state *state);
 
 /* debugfs.c */
 #ifdef CONFIG_DEBUG_FS

@@ -16,7 +16,9 @@
  */
 
 #include <linux/bitfield.h>
+#include <linux/delay.h>
 #include <linux/iommu.h>
+#include <linux/jiffies.h>
 #include <linux/kernfs.h>
 #include <linux/kobject.h>
 #include <linux/pci.h>
@@ -24,6 +26,9 @@
 #include <linux/sysfs.h>
 
 #include "i40e_vf_mdev.h"
+
+/* How long creation waits for a VF reset that is in progress */
+#define I40E_VF_MDEV_RESET_WAIT_MS	3000
 
 static struct i40e_vf_mdev_parent *mdev_to_parent(struct mdev_device *mdev)
 {
@@ -33,9 +38,9 @@ static struct i40e_vf_mdev_parent *mdev_to_parent(struct mdev_device *mdev)
 /*
  * Refuse to create an mdev on a VF that cannot work: gone, in error
  * recovery, without i40e on its PF, without an IOMMU group, disabled by the
- * PF, or in the middle of a VF reset.  This is a snapshot: the PF may still
- * reset the VF later, which the VF's user (iavf in the guest) handles as it
- * does on bare metal.
+ * PF, or still in a VF reset after a short wait.  This is a snapshot: the
+ * PF may still reset the VF later, which the VF's user (iavf in the guest)
+ * handles as it does on bare metal.
  */
 static int i40e_vf_mdev_check_ready(struct mdev_device *mdev,
 				    struct pci_dev *pdev)
@@ -43,8 +48,10 @@ static int i40e_vf_mdev_check_ready(struct mdev_device *mdev,
 	struct pci_dev *pf = pci_physfn(pdev);
 	struct device *dev = mdev_dev(mdev);
 	struct iommu_group *group;
+	unsigned long timeout;
 	void __iomem *io;
 	u32 rstat;
+	int ret;
 
 	if (pci_channel_offline(pdev) || !pci_device_is_present(pdev)) {
 		dev_err(dev, "VF %s does not respond\n", pci_name(pdev));
@@ -66,13 +73,39 @@ static int i40e_vf_mdev_check_ready(struct mdev_device *mdev,
 	}
 	iommu_group_put(group);
 
+	/*
+	 * Memory decoding must be on for the read: a real VF decodes when
+	 * its PF's VF MSE is set, but emulated VFs (QEMU 7.2's SR-IOV) go
+	 * by the VF's own Command register, which nothing has set yet.
+	 */
+	ret = pci_enable_device_mem(pdev);
+	if (ret) {
+		dev_err(dev, "cannot enable VF %s: %d\n", pci_name(pdev), ret);
+		return -ENODEV;
+	}
 	io = pci_iomap_range(pdev, 0, I40E_VFGEN_RSTAT, sizeof(u32));
 	if (!io) {
+		pci_disable_device(pdev);
 		dev_err(dev, "cannot map BAR0 of VF %s\n", pci_name(pdev));
 		return -ENODEV;
 	}
-	rstat = ioread32(io);
+
+	/*
+	 * The last user's close reset the VF (FLR), and i40e finishes a VF
+	 * reset from its service task: give it a moment, so that removing
+	 * an mdev and creating it again right away works.
+	 */
+	timeout = jiffies + msecs_to_jiffies(I40E_VF_MDEV_RESET_WAIT_MS);
+	for (;;) {
+		rstat = ioread32(io);
+		if (PCI_POSSIBLE_ERROR(rstat) ||
+		    FIELD_GET(I40E_VFGEN_RSTAT_VFR_STATE, rstat) !=
+		    I40E_VFR_INPROGRESS || time_after(jiffies, timeout))
+			break;
+		msleep(20);
+	}
 	pci_iounmap(pdev, io);
+	pci_disable_device(pdev);
 
 	if (PCI_POSSIBLE_ERROR(rstat)) {
 		dev_err(dev,
@@ -87,8 +120,9 @@ static int i40e_vf_mdev_check_ready(struct mdev_device *mdev,
 		return 0;
 	default:
 		dev_err(dev,
-			"VF %s is being reset by PF %s (VFGEN_RSTAT %#x); retry when the reset has completed\n",
-			pci_name(pdev), pci_name(pf), rstat);
+			"VF %s is being reset by PF %s (VFGEN_RSTAT %#x after %u ms); retry when the reset has completed\n",
+			pci_name(pdev), pci_name(pf), rstat,
+			I40E_VF_MDEV_RESET_WAIT_MS);
 		return -EAGAIN;
 	}
 }

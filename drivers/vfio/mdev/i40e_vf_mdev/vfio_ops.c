@@ -27,19 +27,22 @@ static int i40e_vf_mdev_init_dev(struct vfio_device *core_vdev)
 	i40e_vf_mdev_trap_init(idev);
 
 	/*
-	 * Migration attaches here: it sets core_vdev->mig_ops, ->log_ops and
-	 * ->migration_flags, which must be set before registration.  While
-	 * they are NULL the device is not migratable, and QEMU says so with
-	 * a migration blocker.
+	 * Migration: sets core_vdev->mig_ops and ->migration_flags, which
+	 * must be set before registration (dirty tracking will set ->log_ops).
 	 */
-	return 0;
+	ret = i40e_vf_mdev_mig_init(idev);
+	if (ret) {
+		i40e_vf_mdev_trap_destroy(idev);
+		vfio_pci_core_release_dev(core_vdev);
+	}
+	return ret;
 }
 
 static void i40e_vf_mdev_release_dev(struct vfio_device *core_vdev)
 {
 	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
 
-	/* Migration detaches here. */
+	i40e_vf_mdev_mig_release(idev);
 	i40e_vf_mdev_trap_destroy(idev);
 	vfio_pci_core_release_dev(core_vdev);
 }
@@ -67,7 +70,12 @@ static int i40e_vf_mdev_open_device(struct vfio_device *core_vdev)
 
 	i40e_vf_mdev_trap_reset(idev);
 
-	/* Migration: per-open state (v1 region, RUNNING state) goes here. */
+	/* Migration: RUNNING, and the v1 region */
+	ret = i40e_vf_mdev_mig_open(idev);
+	if (ret) {
+		vfio_pci_core_disable(vdev);
+		return ret;
+	}
 
 	vfio_pci_core_finish_enable(vdev);
 	return 0;
@@ -77,7 +85,8 @@ static void i40e_vf_mdev_close_device(struct vfio_device *core_vdev)
 {
 	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
 
-	/* Migration: end any data transfer before the device is disabled. */
+	/* Migration: end any data transfer before the device is disabled */
+	i40e_vf_mdev_mig_close(idev);
 	vfio_pci_core_close_device(core_vdev);
 	i40e_vf_mdev_trap_reset(idev);
 }
@@ -121,8 +130,11 @@ static long i40e_vf_mdev_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 	case VFIO_DEVICE_RESET:
 	case VFIO_DEVICE_PCI_HOT_RESET:
 		ret = vfio_pci_core_ioctl(core_vdev, cmd, arg);
-		if (!ret)
+		if (!ret) {
 			i40e_vf_mdev_trap_reset(idev);
+			/* Migration: back to RUNNING, sessions end */
+			i40e_vf_mdev_mig_reset_done(idev);
+		}
 		return ret;
 	default:
 		return vfio_pci_core_ioctl(core_vdev, cmd, arg);

@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kernels: project
+# machine: xl710
+# timeout: 420
+# i40e_vf_mdev through the iommufd vfio device cdev.  QEMU 7.2 (Debian 12)
+# has no iommufd backend (`-object iommufd` appeared in QEMU 8.2), so this
+# shows the path QEMU >= 8.2 takes with the documented sample
+# samples/i40e_vf_mdev_cdev.c: <mdev>/vfio-dev/vfio* -> /dev/vfio/devices/
+# vfioN, VFIO_DEVICE_BIND_IOMMUFD, IOMMU_IOAS_ALLOC,
+# VFIO_DEVICE_ATTACH_IOMMUFD_PT, IOMMU_IOAS_MAP, VFGEN_RSTAT read through
+# the BAR0 trap, and the sparse mmap of BAR0.  Needs CONFIG_IOMMUFD and
+# CONFIG_VFIO_DEVICE_CDEV: the project kernel, not Debian's.
+. "$TOP/tests/vm/mdev-lib.sh"
+
+CDEV=$(test_prog mdev_cdev)
+check "QEMU 7.2 in L1 has no iommufd backend (documented reason for the sample)" \
+	sh -c "! qemu-system-x86_64 -object help | grep -qx '  iommufd'"
+check "modprobe iommufd" modprobe iommufd
+check "/dev/iommu exists" test -c /dev/iommu
+check "i40e PF up with 1 VF" mdev_pf_up 1
+VF=$(xl710_vf_bdf 0)
+check "load $MDEV_DRV" mdev_load
+check "bind $VF to $MDEV_DRV" mdev_bind "$VF"
+U=4f7bd8e3-8f2e-4b1c-9d6a-0a1b2c3d4e31
+M=/sys/bus/mdev/devices/$U
+check "create mdev" mdev_create "$VF" $U
+[ "$FAILED" = 0 ] || done_testing
+check "mdev has a vfio-dev link" test -L "$M/vfio-dev"
+check "vfio-dev is the VF's vfio-dev directory" \
+	test "$(readlink -f "$M/vfio-dev")" = "$(readlink -f "/sys/bus/pci/devices/$VF/vfio-dev")"
+vfiodev=$(ls "$M/vfio-dev/" | grep '^vfio' | head -n 1)
+check "vfio-dev holds $vfiodev with a dev attribute" test -f "$M/vfio-dev/$vfiodev/dev"
+devnum() { printf '%d:%d' "0x$(stat -c %t "$1")" "0x$(stat -c %T "$1")"; }
+check "/dev/vfio/devices/$vfiodev is that device ($(cat "$M/vfio-dev/$vfiodev/dev"))" \
+	test "$(devnum /dev/vfio/devices/$vfiodev)" = "$(cat "$M/vfio-dev/$vfiodev/dev")"
+before=$(trap_count $U reads)
+"$CDEV" "$M" > /tmp/cdev.txt 2>&1
+rc=$?
+sed 's/^/#   /' /tmp/cdev.txt
+check "sample exits 0" test $rc = 0
+check "BIND_IOMMUFD worked" grep -q '^VFIO_DEVICE_BIND_IOMMUFD: devid' /tmp/cdev.txt
+check "IOAS_ALLOC worked" grep -q '^IOMMU_IOAS_ALLOC: ioas' /tmp/cdev.txt
+check "ATTACH_IOMMUFD_PT worked" grep -q '^VFIO_DEVICE_ATTACH_IOMMUFD_PT: pt' /tmp/cdev.txt
+check "IOAS_MAP worked" grep -q '^IOMMU_IOAS_MAP: 0x200000 bytes' /tmp/cdev.txt
+check "sparse area 0 is 0+0x6000" grep -q '^sparse area 0: 0+0x6000$' /tmp/cdev.txt
+check "sparse area 1 is 0x9000+0x7000" grep -q '^sparse area 1: 0x9000+0x7000$' /tmp/cdev.txt
+check "exactly two sparse areas" test "$(grep -c '^sparse area' /tmp/cdev.txt)" = 2
+check "VFGEN_RSTAT says the VF is ready" grep -qE '^VFGEN_RSTAT 0x[0-9a-f]+ \(VFR_STATE [12]\)' /tmp/cdev.txt
+check "mmap of the mailbox page refused" grep -q 'mmap of the trapped mailbox page: Invalid argument' /tmp/cdev.txt
+after=$(trap_count $U reads)
+check "the VFGEN_RSTAT read went through the trap (reads $before -> $after)" test "$after" -gt "$before"
+check "cdev closed: the group path opens it now" "$MDEV_VFIO" open "$M"
+check "cdev busy while the group holds it open" sh -c "
+	'$MDEV_VFIO' hold '$M' > /tmp/h.out & p=\$!
+	for i in \$(seq 1 100); do grep -q OPENED /tmp/h.out && break; sleep 0.2; done
+	'$CDEV' '$M' > /tmp/cdev2.txt 2>&1; r=\$?; kill \$p; wait \$p; [ \$r != 0 ]"
+sed 's/^/#   /' /tmp/cdev2.txt | head -n 3
+check "remove" mdev_remove $U
+check "vfio-dev cdev gone with the mdev" test ! -e "/dev/vfio/devices/$vfiodev"
+check "rmmod $MDEV_DRV" rmmod $MDEV_DRV
+check_dmesg_clean
+done_testing

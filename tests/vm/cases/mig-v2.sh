@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kernels: debug
+# machine: xl710
+# timeout: 1500
+# i40e_vf_mdev migration through the sample client
+# (samples/i40e_vf_mdev_migrate.c), on two mdevs on two VFs of the XL710
+# model, with only the public uAPI:
+#   - VFIO_DEVICE_FEATURE_MIGRATION flags, MIG_DATA_SIZE, the v1 region
+#   - every (from, to) pair of the v2 state machine: allowed requests
+#     succeed with a data_fd exactly when a session starts, the others fail
+#     with EINVAL and leave the state unchanged
+#   - PRE_COPY: VFIO_MIG_GET_PRECOPY_INFO numbers, ENOMSG, ESPIPE
+#   - the state moves from one mdev to the other (v2 and v1) and the
+#     destination's debugfs shows the same stream (length, CRC-32)
+#   - truncated, corrupted and incompatible streams are rejected with the
+#     reason in the kernel log, and both devices stay usable
+#   - a device reset or close during every kind of session ends it
+# On the debug kernel, KASAN, lockdep and kmemleak watch every step.
+. "$TOP/tests/vm/mdev-lib.sh"
+
+MIG=$(test_prog mdev_migrate)
+U1=7d0c4a52-5b7e-4c1f-9a61-1c2b3d4e5f01
+U2=7d0c4a52-5b7e-4c1f-9a61-1c2b3d4e5f02
+dbg() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/migration"; }
+run() { # NAME CMD... - run the sample, keep and show its output
+	local name=$1
+	shift
+	"$MIG" "$@" > "/tmp/$name.out" 2>&1
+	local rc=$?
+	sed 's/^/#   /' "/tmp/$name.out" | tail -n 80
+	return $rc
+}
+
+check "i40e PF up with 2 VFs" mdev_pf_up 2
+VF0=$(xl710_vf_bdf 0)
+VF1=$(xl710_vf_bdf 1)
+check "load $MDEV_DRV" mdev_load
+check "bind $VF0 to $MDEV_DRV" mdev_bind "$VF0"
+check "bind $VF1 to $MDEV_DRV" mdev_bind "$VF1"
+check "create source mdev on $VF0" mdev_create "$VF0" $U1
+check "create destination mdev on $VF1" mdev_create "$VF1" $U2
+[ "$FAILED" = 0 ] || done_testing
+check "debugfs has the migration file" test -r "$MDEV_DBG/$U1/migration"
+
+# Flags, data size, v1 region
+run info info $U1
+check "flags STOP_COPY P2P PRE_COPY" grep -q 'migration flags 0x7: STOP_COPY P2P PRE_COPY' /tmp/info.out
+check "state RUNNING after open" grep -q '^state RUNNING' /tmp/info.out
+check "MIG_DATA_SIZE reported" grep -qE '^MIG_DATA_SIZE stop_copy_length=[1-9]' /tmp/info.out
+check "v1 region type 3/1: read, write, caps, not mmap()able" grep -qE '^v1 region: index [0-9]+ size 0x11000 flags 0xb$' /tmp/info.out
+
+# Every arc
+run arcs arcs $U1
+check "every v2 (from, to) request behaves as the uAPI says" grep -q '^arcs: [0-9]* ok, 0 unexpected' /tmp/arcs.out
+check "63 requests (7 states x 9 targets) and the empty-stream check" grep -q '^arcs: 64 ok' /tmp/arcs.out
+check "RESUMING -> STOP with an incomplete stream: EINVAL, stays RESUMING" \
+	grep -q 'empty stream: RESUMING -> STOP: EINVAL, stays RESUMING: ok' /tmp/arcs.out
+
+# PRE_COPY
+run precopy precopy $U1
+check "PRECOPY_INFO: initial_bytes = the 72-byte header, dirty_bytes 0" \
+	grep -q '^PRECOPY_INFO initial_bytes=72 dirty_bytes=0$' /tmp/precopy.out
+check "pread() on the data_fd: ESPIPE" grep -q '^pread: Illegal seek' /tmp/precopy.out
+check "PRECOPY_INFO after reading it: 0, 0" \
+	grep -q '^PRECOPY_INFO after read initial_bytes=0 dirty_bytes=0$' /tmp/precopy.out
+check "read at the temporary end: ENOMSG" grep -q '^read at the end: No message of desired type' /tmp/precopy.out
+check "PRECOPY_INFO in STOP_COPY: EINVAL" grep -q '^PRECOPY_INFO in STOP_COPY: EINVAL' /tmp/precopy.out
+check "STOP_COPY reads the rest, then end of file" grep -q '^read at the end in STOP_COPY: 0$' /tmp/precopy.out
+check "data_fd after the session: ENODEV" grep -q '^read after the session: No such device' /tmp/precopy.out
+
+# Move U1 -> U2 (v2), then back (v1)
+run move move $U1 $U2
+check "v2 move $U1 -> $U2" grep -q '^loaded ' /tmp/move.out
+crc=$(sed -n 's/^saved \([0-9]*\) bytes crc32 \(0x[0-9a-f]*\)$/\1 \2/p' /tmp/move.out)
+check "destination loaded the stream the source saved ($crc)" \
+	test "$(dbg $U2 loaded_len) $(dbg $U2 loaded_crc)" = "$crc" -a \
+	"$(dbg $U1 saved_len) $(dbg $U1 saved_crc)" = "$crc"
+run movev1 move-v1 $U2 $U1
+check "v1 move $U2 -> $U1" grep -q '^loaded ' /tmp/movev1.out
+crc=$(sed -n 's/^saved \([0-9]*\) bytes crc32 \(0x[0-9a-f]*\)$/\1 \2/p' /tmp/movev1.out)
+check "v1: destination loaded the stream the source saved ($crc)" \
+	test "$(dbg $U1 loaded_len) $(dbg $U1 loaded_crc)" = "$crc"
+
+# Bad streams
+check "save a stream to a file" run save save $U1 /tmp/good.mig
+len=$(stat -c %s /tmp/good.mig)
+bad_load() { # NAME FILE WHY - load FILE into U2: rejected, U2 usable after
+	local name=$1 f=$2 why=$3 rej
+	rej=$(dbg $U2 rejected)
+	dmesg -C
+	run "$name" load $U2 "$f"
+	local rc=$?
+	check "$name: rejected" test $rc = 1
+	check "$name: the sample reports the rejection" grep -q '^load rejected' "/tmp/$name.out"
+	check "$name: kernel log says why ($why)" sh -c "dmesg | grep -q 'migration stream rejected: $why'"
+	check "$name: debugfs counts it" test "$(dbg $U2 rejected)" = $((rej + 1))
+	check "$name: RUNNING after VFIO_DEVICE_RESET" grep -q 'state after VFIO_DEVICE_RESET: RUNNING' "/tmp/$name.out"
+	dmesg | grep 'migration stream' | sed 's/^/#   /'
+}
+head -c $((len - 9)) /tmp/good.mig > /tmp/trunc.mig
+bad_load truncated /tmp/trunc.mig "truncated: the stream ended"
+head -c 40 /tmp/good.mig > /tmp/trunc-hdr.mig
+bad_load truncated-header /tmp/trunc-hdr.mig "truncated: .* inside the header"
+cp /tmp/good.mig /tmp/corrupt.mig
+printf '\x5a' | dd of=/tmp/corrupt.mig bs=1 seek=$((72 + 16 + 8)) conv=notrunc 2>/dev/null
+bad_load corrupted /tmp/corrupt.mig "corrupt: CRC-32"
+cp /tmp/good.mig /tmp/magic.mig
+printf 'X' | dd of=/tmp/magic.mig bs=1 seek=0 conv=notrunc 2>/dev/null
+bad_load bad-magic /tmp/magic.mig "bad magic"
+cp /tmp/good.mig /tmp/qp.mig
+printf '\x03\x00' | dd of=/tmp/qp.mig bs=1 seek=26 conv=notrunc 2>/dev/null
+bad_load incompatible-qp /tmp/qp.mig "incompatible: source VF has 3 queue pairs"
+cp /tmp/good.mig /tmp/type.mig
+printf 'x' | dd of=/tmp/type.mig bs=1 seek=40 conv=notrunc 2>/dev/null
+bad_load incompatible-type /tmp/type.mig "incompatible: source mdev type"
+cp /tmp/good.mig /tmp/feat.mig
+printf '\x01' | dd of=/tmp/feat.mig bs=1 seek=32 conv=notrunc 2>/dev/null
+bad_load incompatible-pf-state /tmp/feat.mig "incompatible: stream uses features 0x1"
+cp /tmp/good.mig /tmp/major.mig
+printf '\x02' | dd of=/tmp/major.mig bs=1 seek=8 conv=notrunc 2>/dev/null
+bad_load version /tmp/major.mig "unsupported stream format version 2"
+{ cat /tmp/good.mig; printf 'trailing'; } > /tmp/trailing.mig
+bad_load trailing /tmp/trailing.mig "trailing data: 8 bytes after the END record"
+head -c 2000000 /dev/urandom > /tmp/big.mig
+bad_load garbage /tmp/big.mig "bad magic"
+dd if=/tmp/good.mig of=/tmp/v1bad.mig bs=1 count=$((len - 9)) 2>/dev/null
+run v1-truncated load-v1 $U2 /tmp/v1bad.mig
+check "v1: truncated stream rejected on RESUMING -> RUNNING" \
+	grep -q 'load rejected: v1 RESUMING -> RUNNING: Invalid argument' /tmp/v1-truncated.out
+check "v1: device_state after VFIO_DEVICE_RESET is RUNNING (1)" \
+	grep -q 'v1 device_state after VFIO_DEVICE_RESET: 0x1' /tmp/v1-truncated.out
+
+# Both devices still usable
+run again move $U1 $U2
+check "after all that, $U1 -> $U2 still works" grep -q '^loaded ' /tmp/again.out
+run again2 move $U2 $U1
+check "and $U2 -> $U1" grep -q '^loaded ' /tmp/again2.out
+
+# Reset and close in every session
+run reset reset $U1
+check "reset and close end every kind of session" grep -q '^reset: ok' /tmp/reset.out
+
+check "remove both mdevs" sh -c "echo 1 > /sys/bus/mdev/devices/$U1/remove && echo 1 > /sys/bus/mdev/devices/$U2/remove"
+check "rmmod $MDEV_DRV" rmmod $MDEV_DRV
+check_dmesg_clean
+done_testing
