@@ -23,9 +23,11 @@ patterns=("$@")
 
 passed=0 failed=0 infra=0
 failures=() infra_log=()
-runlog=$CACHE/runs/last
-rm -rf "$runlog"
-mkdir -p "$runlog"
+# One log directory per run (runs may overlap in a shared cache);
+# runs/last points at the newest.
+mkdir -p "$CACHE/runs"
+runlog=$(mktemp -d "$CACHE/runs/check-$(date +%Y%m%d-%H%M%S)-XXXX")
+ln -sfn "$runlog" "$CACHE/runs/last"
 
 selected() {
 	[ ${#patterns[@]} = 0 ] && return 0
