@@ -27,6 +27,7 @@ failures=() infra_log=()
 # runs/last points at the newest.
 mkdir -p "$CACHE/runs"
 runlog=$(mktemp -d "$CACHE/runs/check-$(date +%Y%m%d-%H%M%S)-XXXX")
+[ -L "$CACHE/runs/last" ] || rm -rf "$CACHE/runs/last"
 ln -sfn "$runlog" "$CACHE/runs/last"
 
 selected() {
