@@ -32,7 +32,9 @@ hash_inputs() {
 			(cd "$p" && find . -type f ! -name '*~' -print0 | LC_ALL=C sort -z |
 				xargs -0r sha256sum)
 		elif [ -e "$p" ]; then
-			sha256sum "$p"
+			# Content and base name only: the same inputs in another
+			# clone must give the same key.
+			echo "$(sha256sum < "$p" | cut -d' ' -f1) $(basename "$p")"
 		fi
 		# An absent input hashes like an empty directory: git does not
 		# keep empty directories, so a clone must match its origin.
