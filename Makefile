@@ -5,6 +5,7 @@
 #   make setup      install the Debian packages the build and tests need
 #   make demo       the main job: boot host -> L1 -> L2 and pass traffic
 #   make check      the whole test suite; ends with "N passed, N failed"
+#   make bench      benchmarks (printed ratios, e.g. mdev vs vfio-pci)
 #   make vm-shell   an interactive L1 (KERNEL=stock|project|debug)
 #   make module     build the driver for the running kernel (KVER=...)
 #   make kernels    build the project and debug test kernels
@@ -13,7 +14,7 @@
 KERNEL ?= stock
 KVER ?= $(shell uname -r)
 
-.PHONY: all setup demo check vm-shell module kernels qemu clean
+.PHONY: all setup demo check bench vm-shell module kernels qemu clean
 
 all: module
 
@@ -25,6 +26,9 @@ demo: setup
 
 check:
 	tests/run.sh
+
+bench: setup
+	RUN_BENCH=1 tests/run.sh 'mdev-bench@*'
 
 vm-shell: setup
 	tests/vm/run-l1.sh --interactive --timeout 86400 --kernel $(KERNEL) tests/vm/shell.sh

@@ -123,6 +123,10 @@ for t in "$TOP"/tests/vm/cases/*.sh; do
 	name=$(basename "$t" .sh)
 	why=$(awk -v n="$name" '$1 == n { $1 = ""; sub(/^ /, ""); print }' \
 		"$TOP/tests/vm/quarantine" 2>/dev/null)
+	# Benchmarks print figures and run only when asked (make bench).
+	if grep -q '^# suite: *bench' "$t" && [ "${RUN_BENCH:-0}" != 1 ]; then
+		continue
+	fi
 	if [ -n "$why" ]; then
 		selected "$name@*" || [ ${#patterns[@]} = 0 ] || continue
 		echo "SKIP: $name (quarantined: $why)"

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # kernels: stock
 # machine: xl710
+# suite: bench
 # timeout: 900
 # Benchmark, printed and not asserted: the same L2 traffic (iavf in L2 <->
 # the peer NIC in L1, L2T_BYTES each way) through the XL710 model's VF0,

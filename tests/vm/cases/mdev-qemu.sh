@@ -25,8 +25,9 @@ M=/sys/bus/mdev/devices/$U
 check "create mdev $U" mdev_create "$VF" $U
 [ "$FAILED" = 0 ] || done_testing
 check "BAR0 sparse mmap and trap as documented" sh -c \
-	"'$MDEV_VFIO' info '$M' | tee /tmp/info.txt | grep -q '^SPARSE 0x9000+0x7000' &&
-	 grep -q '^SPARSE 0+0x6000' /tmp/info.txt && grep -q '^MMAP-MBX EINVAL' /tmp/info.txt &&
+	"'$MDEV_VFIO' info '$M' > /tmp/info.txt && grep -q '^SPARSE 0x9000+0x7000' /tmp/info.txt &&
+	 grep -q '^SPARSE 0+0x6000' /tmp/info.txt && test \$(grep -c '^SPARSE' /tmp/info.txt) = 2 &&
+	 grep -qE '^RSTAT 0x[0-9a-f]*[12]\$' /tmp/info.txt && grep -q '^MMAP-MBX EINVAL' /tmp/info.txt &&
 	 grep -q '^MMAP-SPARSE ok' /tmp/info.txt && grep -q '^IOEVENTFD ENOTTY' /tmp/info.txt"
 sed 's/^/#   /' /tmp/info.txt
 
