@@ -26,7 +26,7 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /run
 mkdir -p /run/lock /run/user
-mount -t tmpfs tmpfs /tmp
+# /tmp stays the overlay's: a clone under the host's /tmp (CI) must be visible.
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 mount -t configfs configfs /sys/kernel/config 2>/dev/null
