@@ -48,6 +48,18 @@ finish() {
 	echo b > /proc/sysrq-trigger
 }
 
+# A checker report while booting, before any code under test is loaded, is
+# not the test's result: say so and do not run the test (run-l1.sh files it
+# as an infrastructure failure unless the report names code under test).
+dmesg > /results/dmesg.boot
+if TOP=$TOP bash -c '. "$TOP/tests/vm/lib.sh"; grep -E "$DMESG_BAD"' \
+	< /results/dmesg.boot > /results/boot-report; then
+	echo "L1-BOOT-REPORT: the kernel reported a problem while booting"
+	cat /results/boot-report
+	finish
+fi
+rm -f /results/boot-report
+
 echo "L1-TEST-START $name kernel=$(uname -r)"
 echo "$(uname -r)" > /results/kernel-release
 cd /tmp

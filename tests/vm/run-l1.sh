@@ -76,7 +76,7 @@ if [ -z "$results" ]; then
 		{ mkdir -p "$CACHE/runs"; mktemp -d "$CACHE/runs/$(basename "$test" .sh).XXXX"; })
 fi
 mkdir -p "$results"
-rm -f "$results"/{rc,verdict,test.log,dmesg.log,console.log,qemu.log}
+rm -f "$results"/{rc,verdict,test.log,dmesg.log,dmesg.boot,boot-report,console.log,qemu.log}
 modules=${MODULES:-$("$TOP/scripts/build-modules.sh" "$kernel")}
 printf 'MODULES=%s\nPROGS=%s\n' "$modules" "$progs" > "$results/env"
 
@@ -102,7 +102,7 @@ machine=(
 	-device virtio-9p-pci,fsdev=results,mount_tag=results
 	-qmp unix:"$results/qmp.sock",server=on,wait=off
 )
-append="console=ttyS0,115200 loglevel=4 intel_iommu=on panic=-1 oops=panic no_timer_check"
+append="console=ttyS0,115200 loglevel=4 intel_iommu=on panic=-1 oops=panic no_timer_check no5lvl"
 append+=" mitigations=off nokaslr i40evfm.top=$TOP i40evfm.cache=$CACHE"
 append+=" i40evfm.test=$test i40evfm.timeout=$tmo i40evfm.kernel=$kernel"
 append+=" i40evfm.bzimage=$bzimage"
@@ -169,11 +169,22 @@ tail_console
 if [ $qrc -ge 124 ] && [ $qrc -ne 124 ] && grep -qE "$ours" "$results/qemu.log"; then
 	verdict fail "QEMU crashed in the model (exit $qrc)"
 fi
+# evidence FILE - the kernel reports in FILE name code under test.  The
+# module list names every loaded module, and the command line names the
+# cache directory: only the reports themselves (RIP, call trace, message)
+# are evidence.
+evidence() {
+	sed -n "/$(echo "$oops" | sed 's/|/\\|/g')/,\$p" "$1" |
+		grep -vE 'Modules linked in:|Command line:' | grep -qE "$ours"
+}
+if [ -s "$results/boot-report" ]; then
+	if evidence "$results/dmesg.boot"; then
+		verdict fail "kernel report while booting names code under test"
+	fi
+	verdict infra "kernel report while booting, before the test: $(head -n 1 "$results/boot-report")"
+fi
 if grep -qE "$oops" "$results/console.log"; then
-	# The module list names every loaded module, ours too: only the
-	# report itself (RIP, call trace, message) is evidence.
-	if sed -n "/$(echo "$oops" | sed 's/|/\\|/g')/,\$p" "$results/console.log" |
-		grep -v 'Modules linked in:' | grep -qE "$ours"; then
+	if evidence "$results/console.log"; then
 		verdict fail "crash whose backtrace names code under test"
 	fi
 	if grep -q 'L1-TEST-START' "$results/console.log"; then

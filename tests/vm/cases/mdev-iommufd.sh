@@ -11,20 +11,29 @@
 # VFIO_DEVICE_ATTACH_IOMMUFD_PT, IOMMU_IOAS_MAP, VFGEN_RSTAT read through
 # the BAR0 trap, and the sparse mmap of BAR0.  Needs CONFIG_IOMMUFD and
 # CONFIG_VFIO_DEVICE_CDEV: the project kernel, not Debian's.
+# Then the migration sample (samples/i40e_vf_mdev_migrate.c --cdev) moves
+# the device state between two mdevs opened through their cdevs, over v2
+# and over the v1 region, and the destinations' debugfs show the stream the
+# source saved.
 . "$TOP/tests/vm/mdev-lib.sh"
 
 CDEV=$(test_prog mdev_cdev)
+MIG=$(test_prog mdev_migrate)
 check "QEMU 7.2 in L1 has no iommufd backend (documented reason for the sample)" \
 	sh -c "! qemu-system-x86_64 -object help | grep -qx '  iommufd'"
 check "modprobe iommufd" modprobe iommufd
 check "/dev/iommu exists" test -c /dev/iommu
-check "i40e PF up with 1 VF" mdev_pf_up 1
+check "i40e PF up with 2 VFs" mdev_pf_up 2
 VF=$(xl710_vf_bdf 0)
+VF1=$(xl710_vf_bdf 1)
 check "load $MDEV_DRV" mdev_load
 check "bind $VF to $MDEV_DRV" mdev_bind "$VF"
+check "bind $VF1 to $MDEV_DRV" mdev_bind "$VF1"
 U=4f7bd8e3-8f2e-4b1c-9d6a-0a1b2c3d4e31
+U2=4f7bd8e3-8f2e-4b1c-9d6a-0a1b2c3d4e32
 M=/sys/bus/mdev/devices/$U
 check "create mdev" mdev_create "$VF" $U
+check "create a second mdev on $VF1" mdev_create "$VF1" $U2
 [ "$FAILED" = 0 ] || done_testing
 check "mdev has a vfio-dev link" test -L "$M/vfio-dev"
 check "vfio-dev is the VF's vfio-dev directory" \
@@ -56,7 +65,41 @@ check "cdev busy while the group holds it open" sh -c "
 	for i in \$(seq 1 100); do grep -q OPENED /tmp/h.out && break; sleep 0.2; done
 	'$CDEV' '$M' > /tmp/cdev2.txt 2>&1; r=\$?; kill \$p; wait \$p; [ \$r != 0 ]"
 sed 's/^/#   /' /tmp/cdev2.txt | head -n 3
+
+# Migration through the cdevs
+dbg() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/migration"; }
+mig() { # NAME ARGS... - the sample with --cdev, output kept and shown
+	local name=$1 rc
+	shift
+	"$MIG" --cdev "$@" > "/tmp/$name.out" 2>&1
+	rc=$?
+	sed 's/^/#   /' "/tmp/$name.out" | tail -n 20
+	return $rc
+}
+saved() { sed -n 's/^saved \([0-9]*\) bytes crc32 \(0x[0-9a-f]*\)$/\1 \2/p' "$1"; }
+check "--cdev info: migration flags through the cdev" mig info info $U
+check "--cdev info: STOP_COPY P2P PRE_COPY" \
+	grep -q 'migration flags 0x7: STOP_COPY P2P PRE_COPY' /tmp/info.out
+check "--cdev v2 move $U -> $U2" mig move move $U $U2
+crc=$(saved /tmp/move.out)
+check "v2: $U2 loaded what $U saved (${crc:-nothing})" \
+	test -n "$crc" -a "$(dbg $U saved_len) $(dbg $U saved_crc)" = "$crc" -a \
+	"$(dbg $U2 loaded_len) $(dbg $U2 loaded_crc)" = "$crc"
+check "--cdev v1 move $U2 -> $U" mig movev1 move-v1 $U2 $U
+crc=$(saved /tmp/movev1.out)
+check "v1: $U loaded what $U2 saved (${crc:-nothing})" \
+	test -n "$crc" -a "$(dbg $U2 saved_len) $(dbg $U2 saved_crc)" = "$crc" -a \
+	"$(dbg $U loaded_len) $(dbg $U loaded_crc)" = "$crc"
+check "--cdev save $U to a file" mig save save $U /tmp/c.mig
+head -c $(($(stat -c %s /tmp/c.mig) - 9)) /tmp/c.mig > /tmp/c-trunc.mig
+mig trunc load $U2 /tmp/c-trunc.mig
+check "--cdev truncated stream: load rejected" grep -q '^load rejected' /tmp/trunc.out
+check "--cdev truncated stream: $U2 RUNNING after VFIO_DEVICE_RESET" \
+	grep -q 'state after VFIO_DEVICE_RESET: RUNNING' /tmp/trunc.out
+check "--cdev $U still moves to $U2 after that" mig again move $U $U2
+
 check "remove" mdev_remove $U
+check "remove $U2" mdev_remove $U2
 check "vfio-dev cdev gone with the mdev" test ! -e "/dev/vfio/devices/$vfiodev"
 check "rmmod $MDEV_DRV" rmmod $MDEV_DRV
 check_dmesg_clean
