@@ -180,6 +180,58 @@ static void xl710_add_acs(PCIDevice *d)
     d->exp.acs_cap = XL710_ACS_CAP;
 }
 
+/*
+ * "queue-state": the enabled queues and the PF's queue vectors, one line
+ * each, for tests and for debugging a stalled function.
+ */
+static char *xl710_get_queue_state(Object *obj, Error **errp)
+{
+    XL710State *s = XL710(obj);
+    GString *str = g_string_new(NULL);
+    int q, v;
+
+    g_string_append_printf(str, "hold_q %d timer %d receive_disabled %d\n",
+                           s->rx_hold_q, timer_pending(s->rx_hold_timer),
+                           s->nic ? qemu_get_queue(s->nic)->receive_disabled
+                                  : -1);
+    for (q = 0; q < XL710_NUM_QP; q++) {
+        XL710RxQ *r = &s->rxq[q];
+        XL710TxQ *t = &s->txq[q];
+
+        if (r->enabled) {
+            g_string_append_printf(str, "rxq %d fn %d head %u tail %u "
+                                   "qlen %u dbuff %u dropping %d drops %"
+                                   PRIu64 " rqctl 0x%x\n", q, r->fn,
+                                   r->head, r->tail, r->qlen, r->dbuff,
+                                   r->dropping, r->drops,
+                                   R(s, XL_QINT_RQCTL(q)));
+        }
+        if (t->enabled) {
+            g_string_append_printf(str, "txq %d fn %d head %u tail %u "
+                                   "qlen %u\n", q, t->fn, t->head, t->tail,
+                                   t->qlen);
+        }
+    }
+    for (v = 0; v < XL710_MAX_VFS; v++) {
+        if (R(s, XL_VPLAN_MAPENA(v)) & XL_VPLAN_MAPENA_ENA) {
+            g_string_append_printf(str, "vf %d qtable", v);
+            for (q = 0; q < XL710_VF_MAX_QP; q++) {
+                g_string_append_printf(str, " %u", R(s, XL_VPLAN_QTABLE(q, v)));
+            }
+            g_string_append_c(str, '\n');
+        }
+    }
+    for (v = 1; v < XL710_PF_MSIX; v++) {
+        uint32_t ctl = R(s, XL_PFINT_DYN_CTLN(v - 1));
+
+        if (ctl || s->vec_pend[v]) {
+            g_string_append_printf(str, "pf vec %d dyn_ctl 0x%x pend %d\n",
+                                   v, ctl, s->vec_pend[v]);
+        }
+    }
+    return g_string_free(str, false);
+}
+
 static void xl710_realize(PCIDevice *d, Error **errp)
 {
     XL710State *s = XL710(d);
@@ -240,6 +292,8 @@ static void xl710_realize(PCIDevice *d, Error **errp)
     /* frames dropped for lack of Rx descriptors, all functions */
     object_property_add_uint64_ptr(OBJECT(s), "rx-drops", &s->rx_drops,
                                    OBJ_PROP_FLAG_READ);
+    object_property_add_str(OBJECT(s), "queue-state", xl710_get_queue_state,
+                            NULL);
 
     qemu_macaddr_default_if_unset(&s->conf.macaddr);
     s->nic = qemu_new_nic(&net_xl710_info, &s->conf,

@@ -13,24 +13,41 @@
 
 #define R(s, a) ((s)->regs[(a) >> 2])
 
+/*
+ * The function a queue pair belongs to.  QTX_CTL(q) names it (the PF driver
+ * writes it before it enables the pair: a PF or VM queue, or a VF queue with
+ * the VF's absolute index; the model reports VF base id 0), and a VF's
+ * queue must also be in that VF's queue table.  The table alone is not
+ * enough: i40e maps all of a VF VSI's allocated pairs but fills only the
+ * active ones, so with fewer LAN MSI-X vectors on the PF than queues per VF
+ * the rest of the VF's entries read 0, the PF's queue 0.
+ */
 int xl710_queue_owner(XL710State *s, int q)
 {
-    int vf, i;
+    uint32_t ctl = R(s, XL_QTX_CTL(q));
+    int vf = (ctl >> XL_QTX_CTL_VFVM_SHIFT) & XL_QTX_CTL_VFVM_MASK;
+    int i;
 
-    for (vf = 0; vf < (int)s->num_vfs_max; vf++) {
-        if (!(R(s, XL_VPLAN_MAPENA(vf)) & XL_VPLAN_MAPENA_ENA)) {
-            continue;
-        }
-        for (i = 0; i < XL710_VF_MAX_QP; i++) {
-            if ((R(s, XL_VPLAN_QTABLE(i, vf)) & XL_VPLAN_QTABLE_QINDEX_MASK) ==
-                q) {
-                return vf;
-            }
+    if ((ctl & XL_QTX_CTL_PFVF_Q_MASK) != XL_QTX_CTL_VF_QUEUE ||
+        vf >= (int)s->num_vfs_max ||
+        !(R(s, XL_VPLAN_MAPENA(vf)) & XL_VPLAN_MAPENA_ENA)) {
+        return XL710_FN_PF;
+    }
+    for (i = 0; i < XL710_VF_MAX_QP; i++) {
+        if ((R(s, XL_VPLAN_QTABLE(i, vf)) & XL_VPLAN_QTABLE_QINDEX_MASK) == q) {
+            return vf;
         }
     }
     return XL710_FN_PF;
 }
 
+/*
+ * The absolute queue behind VF @vf's queue @vq, or -1.  A queue that is
+ * running for another function is never the VF's, whatever the table says:
+ * a VF cannot touch another function's rings.  The tail of a queue that is
+ * not running yet is kept (iavf writes its Rx tails before the PF has
+ * configured and enabled the pair).
+ */
 int xl710_vf_abs_queue(XL710State *s, int vf, int vq)
 {
     int q;
@@ -40,7 +57,14 @@ int xl710_vf_abs_queue(XL710State *s, int vf, int vq)
         return -1;
     }
     q = R(s, XL_VPLAN_QTABLE(vq, vf)) & XL_VPLAN_QTABLE_QINDEX_MASK;
-    return q < XL710_NUM_QP ? q : -1;
+    if (q >= XL710_NUM_QP) {
+        return -1;
+    }
+    if ((s->txq[q].enabled && s->txq[q].fn != vf) ||
+        (s->rxq[q].enabled && s->rxq[q].fn != vf)) {
+        return -1;
+    }
+    return q;
 }
 
 static uint64_t xl710_sum(uint64_t sum, const uint8_t *p, size_t len)
