@@ -22,9 +22,11 @@
  *   save-v1 UUID FILE      the same through the v1 region
  *   load-v1 UUID FILE
  *   move-v1 SRC DST
- *   reset UUID             a device reset, and closing the device, during
- *                          each kind of session ends it: state RUNNING,
- *                          the data_fd fails with ENODEV
+ *   reset UUID             a device reset (VFIO_DEVICE_RESET, and the
+ *                          VF's sysfs "reset" behind the fd's back) and
+ *                          closing the device, during each kind of
+ *                          session end it: state RUNNING, the data_fd
+ *                          fails with ENODEV
  *
  * UUID is an mdev (/sys/bus/mdev/devices/UUID).  Devices are opened the
  * way QEMU's legacy backend does: the IOMMU group from the mdev's
@@ -829,8 +831,31 @@ static int cmd_move(struct dev *src, struct dev *dst, int v1)
 	return ret ? 1 : 0;
 }
 
+/* Reset the VF behind the device fd's back, as an admin would */
+static int sysfs_reset(struct dev *d)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	/* The mdev's sysfs directory sits in its parent's, the VF's */
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/../reset",
+		 d->uuid);
+	fd = open(path, O_WRONLY);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %m\n", path);
+		return -1;
+	}
+	ret = write(fd, "1", 1) == 1 ? 0 : -1;
+	if (ret)
+		fprintf(stderr, "%s: write: %m\n", path);
+	close(fd);
+	return ret;
+}
+
+enum reset_how { RESET_IOCTL, RESET_CLOSE, RESET_SYSFS };
+
 static int reset_check(struct dev *d, const char *what, __u32 state,
-		       int close_dev)
+		       enum reset_how how)
 {
 	unsigned char buf[64];
 	__u32 now = ~0u;
@@ -841,11 +866,11 @@ static int reset_check(struct dev *d, const char *what, __u32 state,
 		return 1;
 	if (state == VFIO_DEVICE_STATE_RESUMING)
 		n = write(fd, "I40VFMIG", 8);
-	if (close_dev) {
+	if (how == RESET_CLOSE) {
 		dev_close(d);
 		if (dev_open(d, d->uuid))
 			return 1;
-	} else if (dev_reset(d)) {
+	} else if (how == RESET_SYSFS ? sysfs_reset(d) : dev_reset(d)) {
 		return 1;
 	}
 	mig_get(d, &now);
@@ -871,8 +896,9 @@ static int cmd_reset(struct dev *d)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(states); i++) {
-		bad += reset_check(d, "reset", states[i], 0);
-		bad += reset_check(d, "close", states[i], 1);
+		bad += reset_check(d, "reset", states[i], RESET_IOCTL);
+		bad += reset_check(d, "close", states[i], RESET_CLOSE);
+		bad += reset_check(d, "sysfs reset", states[i], RESET_SYSFS);
 	}
 	printf("reset: %s\n", bad ? "UNEXPECTED results" : "ok");
 	return bad ? 1 : 0;

@@ -15,7 +15,8 @@
 #     destination's debugfs shows the same stream (length, CRC-32)
 #   - truncated, corrupted and incompatible streams are rejected with the
 #     reason in the kernel log, and both devices stay usable
-#   - a device reset or close during every kind of session ends it
+#   - a device reset (VFIO_DEVICE_RESET, or the VF's sysfs reset that the
+#     device fd does not see) or close during every kind of session ends it
 # On the debug kernel, KASAN, lockdep and kmemleak watch every step.
 . "$TOP/tests/vm/mdev-lib.sh"
 
@@ -140,6 +141,8 @@ check "and $U2 -> $U1" grep -q '^loaded ' /tmp/again2.out
 # Reset and close in every session
 run reset reset $U1
 check "reset and close end every kind of session" grep -q '^reset: ok' /tmp/reset.out
+check "the VF's sysfs reset ends every kind of session (4 states)" \
+	test "$(grep -c '^sysfs reset in .*: state RUNNING, data_fd No such device: ok$' /tmp/reset.out)" = 4
 
 check "remove both mdevs" sh -c "echo 1 > /sys/bus/mdev/devices/$U1/remove && echo 1 > /sys/bus/mdev/devices/$U2/remove"
 check "rmmod $MDEV_DRV" rmmod $MDEV_DRV

@@ -133,8 +133,33 @@ void i40e_vf_mdev_trap_reset(struct i40e_vf_mdev_dev *idev)
 	struct i40e_vf_mdev_trap *trap = &idev->trap;
 
 	mutex_lock(&trap->lock);
+	WRITE_ONCE(trap->mbx_stale, false);
 	memset(&trap->mbx, 0, sizeof(trap->mbx));
 	mutex_unlock(&trap->lock);
+}
+
+/**
+ * i40e_vf_mdev_trap_mark_reset() - the VF was reset behind the trap
+ * @idev: the device
+ *
+ * For the PCI reset_done handler, which may run under vfio-pci-core's
+ * memory_lock and so must not take the trap lock (taken outside
+ * memory_lock by trapped accesses): the shadow is dropped the next time
+ * the trap lock is taken.
+ */
+void i40e_vf_mdev_trap_mark_reset(struct i40e_vf_mdev_dev *idev)
+{
+	WRITE_ONCE(idev->trap.mbx_stale, true);
+}
+
+/* Drop the shadow if the VF was reset since it was written */
+static void i40e_vf_mdev_mbx_check(struct i40e_vf_mdev_trap *trap)
+{
+	lockdep_assert_held(&trap->lock);
+	if (READ_ONCE(trap->mbx_stale)) {
+		WRITE_ONCE(trap->mbx_stale, false);
+		memset(&trap->mbx, 0, sizeof(trap->mbx));
+	}
 }
 
 /**
@@ -148,6 +173,7 @@ void i40e_vf_mdev_trap_mbx_snapshot(struct i40e_vf_mdev_dev *idev,
 	struct i40e_vf_mdev_trap *trap = &idev->trap;
 
 	mutex_lock(&trap->lock);
+	i40e_vf_mdev_mbx_check(trap);
 	*out = trap->mbx;
 	mutex_unlock(&trap->lock);
 }
@@ -409,9 +435,11 @@ static int i40e_vf_mdev_trap_access(struct i40e_vf_mdev_dev *idev,
 	mutex_lock(&trap->lock);
 	ret = i40e_vf_mdev_mmio(&idev->core_device, io + offset, size, iswrite,
 				&d);
-	if (!ret && iswrite)
+	if (!ret && iswrite) {
+		i40e_vf_mdev_mbx_check(trap);
 		i40e_vf_mdev_snoop_write(trap, offset, size,
 					 i40e_vf_mdev_reg_value(&d, size));
+	}
 	mutex_unlock(&trap->lock);
 
 	if (!ret && !iswrite && copy_to_user(buf, &d, size))

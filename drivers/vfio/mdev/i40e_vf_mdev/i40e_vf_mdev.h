@@ -148,12 +148,15 @@ struct i40e_vf_mdev_trap_stats {
  * @pages: BAR0 pages (of PAGE_SIZE) that are trapped, i.e. neither
  *	mmap()able nor advertised in the sparse mmap capability
  * @mbx: shadow of the mailbox ring registers
+ * @mbx_stale: the VF was reset since @mbx was written: set without @lock
+ *	by i40e_vf_mdev_trap_mark_reset(), acted on and cleared under it
  * @stats: access counters, exposed in debugfs
  */
 struct i40e_vf_mdev_trap {
 	struct mutex lock;		/* see above */
 	DECLARE_BITMAP(pages, I40E_VF_MDEV_BAR0_PAGES);
 	struct i40e_vf_mdev_mbx_shadow mbx;
+	bool mbx_stale;
 	struct i40e_vf_mdev_trap_stats stats;
 };
 
@@ -195,6 +198,9 @@ struct i40e_vf_mdev_dev {
  * @lock: protects @idev
  * @idev: the VF's mdev device while one exists (from the start of its
  *	creation until it is completely torn down), else NULL
+ * @open_lock: protects @open_idev
+ * @open_idev: @idev while its vfio device is open, for the PCI reset_done
+ *	handler, which cannot take @lock (main.c)
  */
 struct i40e_vf_mdev_parent {
 	struct mdev_parent parent;
@@ -204,6 +210,8 @@ struct i40e_vf_mdev_parent {
 	struct list_head node;
 	struct mutex lock;		/* protects idev */
 	struct i40e_vf_mdev_dev *idev;
+	spinlock_t open_lock;		/* protects open_idev */
+	struct i40e_vf_mdev_dev *open_idev;
 };
 
 static inline struct i40e_vf_mdev_dev *
@@ -292,6 +300,7 @@ struct i40e_vf_mdev_mig {
 
 /* main.c */
 bool i40e_vf_mdev_pf_driven(struct pci_dev *pf);
+void i40e_vf_mdev_set_open(struct i40e_vf_mdev_dev *idev, bool open);
 
 /* mdev.c */
 int i40e_vf_mdev_probe(struct mdev_device *mdev);
@@ -304,6 +313,7 @@ extern const struct vfio_device_ops i40e_vf_mdev_vfio_ops;
 void i40e_vf_mdev_trap_init(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_trap_destroy(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_trap_reset(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_trap_mark_reset(struct i40e_vf_mdev_dev *idev);
 bool i40e_vf_mdev_trap_hit(struct i40e_vf_mdev_dev *idev, u64 start,
 			   u64 len);
 int i40e_vf_mdev_bar0_get_region_info(struct i40e_vf_mdev_dev *idev,

@@ -179,6 +179,7 @@ static int i40e_vf_mdev_pci_probe(struct pci_dev *pdev,
 
 	parent->pdev = pdev;
 	mutex_init(&parent->lock);
+	spin_lock_init(&parent->open_lock);
 	parent->type.sysfs_name = I40E_VF_MDEV_TYPE_SYSFS_NAME;
 	parent->type.pretty_name = "Intel Ethernet 700 Series VF";
 	parent->types[0] = &parent->type;
@@ -252,8 +253,59 @@ static pci_ers_result_t i40e_vf_mdev_error_detected(struct pci_dev *pdev,
 	return ret;
 }
 
+/**
+ * i40e_vf_mdev_set_open() - publish or withdraw an open mdev device
+ * @idev: the device
+ * @open: true once it is open, false before it starts closing
+ *
+ * What i40e_vf_mdev_reset_done() acts on.
+ */
+void i40e_vf_mdev_set_open(struct i40e_vf_mdev_dev *idev, bool open)
+{
+	struct i40e_vf_mdev_parent *parent = idev->parent;
+
+	spin_lock(&parent->open_lock);
+	parent->open_idev = open ? idev : NULL;
+	spin_unlock(&parent->open_lock);
+}
+
+/*
+ * The VF was reset while its mdev device is open: by vfio-pci-core
+ * (VFIO_DEVICE_RESET, a hot reset), or behind the device fd's back (the
+ * VF's sysfs "reset", a bus or slot reset, AER recovery).  Migration starts
+ * over in RUNNING, every session ends, and the mailbox shadow is dropped.
+ *
+ * The PCI core holds the VF's device lock, and for VFIO_DEVICE_RESET
+ * vfio-pci-core holds its memory_lock, which the BAR0 trap and the
+ * migration engine take inside their own locks: so this waits for none of
+ * them.  The engine applies the reset now if its mutex is free, else its
+ * holder does on unlock; a reference on the vfio device keeps it alive
+ * meanwhile, even if the mdev is being removed.
+ */
+static void i40e_vf_mdev_reset_done(struct pci_dev *pdev)
+{
+	struct i40e_vf_mdev_parent *parent = i40e_vf_mdev_find_parent(pdev);
+	struct i40e_vf_mdev_dev *idev;
+
+	if (!parent)
+		return;
+
+	spin_lock(&parent->open_lock);
+	idev = parent->open_idev;
+	if (idev)
+		get_device(&idev->core_device.vdev.device);
+	spin_unlock(&parent->open_lock);
+	if (!idev)
+		return;
+
+	i40e_vf_mdev_trap_mark_reset(idev);
+	i40e_vf_mdev_mig_reset_done(idev);
+	vfio_put_device(&idev->core_device.vdev);
+}
+
 static const struct pci_error_handlers i40e_vf_mdev_err_handlers = {
 	.error_detected = i40e_vf_mdev_error_detected,
+	.reset_done = i40e_vf_mdev_reset_done,
 };
 
 /*

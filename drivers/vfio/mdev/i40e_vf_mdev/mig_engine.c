@@ -626,9 +626,11 @@ again:
  * i40e_vf_mdev_mig_reset_done() - the device has been reset
  * @idev: the device
  *
- * For VFIO_DEVICE_RESET and VFIO_DEVICE_PCI_HOT_RESET: the VF was reset,
- * so migration starts over in RUNNING and every session ends.  Never waits
- * for state_mutex: if someone holds it, they apply the reset on unlock.
+ * From the PCI reset_done handler, for any reset of the open VF (the
+ * device fd's VFIO_DEVICE_RESET or one it does not see, e.g. sysfs
+ * "reset"): migration starts over in RUNNING and every session ends.
+ * Never waits for state_mutex: if someone holds it, they apply the reset
+ * on unlock.
  */
 void i40e_vf_mdev_mig_reset_done(struct i40e_vf_mdev_dev *idev)
 {

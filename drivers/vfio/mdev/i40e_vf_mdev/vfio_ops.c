@@ -78,6 +78,7 @@ static int i40e_vf_mdev_open_device(struct vfio_device *core_vdev)
 	}
 
 	vfio_pci_core_finish_enable(vdev);
+	i40e_vf_mdev_set_open(idev, true);
 	return 0;
 }
 
@@ -85,6 +86,8 @@ static void i40e_vf_mdev_close_device(struct vfio_device *core_vdev)
 {
 	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
 
+	/* Resets from here on are the close's own */
+	i40e_vf_mdev_set_open(idev, false);
 	/* Migration: end any data transfer before the device is disabled */
 	i40e_vf_mdev_mig_close(idev);
 	vfio_pci_core_close_device(core_vdev);
@@ -113,7 +116,6 @@ static long i40e_vf_mdev_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 			       unsigned long arg)
 {
 	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
-	long ret;
 
 	switch (cmd) {
 	case VFIO_DEVICE_GET_REGION_INFO:
@@ -127,15 +129,6 @@ static long i40e_vf_mdev_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 		 * falls back to ordinary writes.
 		 */
 		return -ENOTTY;
-	case VFIO_DEVICE_RESET:
-	case VFIO_DEVICE_PCI_HOT_RESET:
-		ret = vfio_pci_core_ioctl(core_vdev, cmd, arg);
-		if (!ret) {
-			i40e_vf_mdev_trap_reset(idev);
-			/* Migration: back to RUNNING, sessions end */
-			i40e_vf_mdev_mig_reset_done(idev);
-		}
-		return ret;
 	default:
 		return vfio_pci_core_ioctl(core_vdev, cmd, arg);
 	}
