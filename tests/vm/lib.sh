@@ -143,6 +143,116 @@ xl710_vf_bdf() { # N - BDF of VF N (from the PF's virtfnN link)
 	basename "$(readlink "/sys/bus/pci/devices/$XL710_PF/virtfn$1")"
 }
 
+# xl710_pf_up [ADDR] - i40e on the model's PF, netdev $PF_IF (with address
+# ADDR if given) up with carrier
+xl710_pf_up() {
+	modprobe i40e || return 1
+	wait_for 30 test -n "$(pci_netdev $XL710_PF)" || return 1
+	PF_IF=$(pci_netdev $XL710_PF)
+	if [ -n "${1:-}" ]; then
+		ip addr add "$1" dev "$PF_IF" || return 1
+	fi
+	ip link set "$PF_IF" up
+	wait_for 30 grep -q 1 "/sys/class/net/$PF_IF/carrier"
+}
+# xl710_vfs NVF - NVF VFs that no driver probes (sriov_drivers_autoprobe
+# off, as Documentation/admin-guide says), VF N at $(xl710_vf_bdf N)
+xl710_vfs() {
+	echo 0 > /sys/bus/pci/devices/$XL710_PF/sriov_drivers_autoprobe
+	echo "$1" > /sys/bus/pci/devices/$XL710_PF/sriov_numvfs || return 1
+	wait_for 20 test -n "$(xl710_vf_bdf $(($1 - 1)))"
+}
+
+# L2 traffic through a NIC given to L2: the peer (netns "peer", 10.0.0.1)
+# sends L2T_BYTES to L2 (10.0.0.2:5001) once L2 listens, L2 sends L2T_BYTES
+# back to the peer (port 5002).  Both payloads are checked by md5.
+#
+#   l2_traffic_start NAME [SNAPSHOT_FILE]
+#	writes the L2 script /tmp/NAME-l2.sh and starts the peer side; with
+#	SNAPSHOT_FILE (e.g. an mdev's debugfs trap counters), copies of it are
+#	taken right before and after the peer's transfer
+#	(/tmp/NAME.traps.{before,after})
+#   l2_traffic_check NAME L2_CONSOLE_LOG [DRIVER]
+#	waits for the peer side and checks both payloads and that L2's NIC
+#	is driven by DRIVER (default iavf)
+# L2_HOLD=1 makes the L2 script sleep after the traffic instead of ending
+# (for libvirt, where the domain is destroyed by the test).
+L2T_BYTES=${L2T_BYTES:-2000000}
+l2_traffic_start() {
+	local name=$1 snap=${2:-}
+	head -c "$L2T_BYTES" /dev/urandom > "/tmp/$name.to-l2"
+	rm -f "/tmp/$name.from-l2" "/tmp/$name.l1-to-l2.ns" /tmp/"$name".traps.*
+	ip netns exec peer timeout 900 socat -u TCP-LISTEN:5002,reuseaddr \
+		"OPEN:/tmp/$name.from-l2,creat,trunc" &
+	L2T_RX_PID=$!
+	(
+		for _ in $(seq 1 600); do
+			[ -n "$snap" ] && cat "$snap" > "/tmp/$name.traps.before"
+			t0=$(date +%s%N)
+			if ip netns exec peer socat -u "OPEN:/tmp/$name.to-l2" \
+				TCP:10.0.0.2:5001,connect-timeout=2 2>/dev/null; then
+				t1=$(date +%s%N)
+				[ -n "$snap" ] && cat "$snap" > "/tmp/$name.traps.after"
+				echo $((t1 - t0)) > "/tmp/$name.l1-to-l2.ns"
+				exit 0
+			fi
+			sleep 1
+		done
+		exit 1
+	) &
+	L2T_TX_PID=$!
+	cat > "/tmp/$name-l2.sh" <<L2
+for i in \$(seq 1 90); do
+	ifc=\$(ls /sys/class/net | grep -v lo | head -n 1)
+	[ -n "\$ifc" ] && break
+	sleep 1
+done
+[ -n "\$ifc" ] || { echo "no NIC in L2"; exit 1; }
+echo "L2-DRIVER \$(basename \$(readlink /sys/class/net/\$ifc/device/driver))"
+echo "L2-MAC \$(cat /sys/class/net/\$ifc/address)"
+ip addr add 10.0.0.2/24 dev "\$ifc"
+ip link set "\$ifc" up
+for i in \$(seq 1 120); do ping -c 1 -W 1 10.0.0.1 >/dev/null 2>&1 && break; done
+ping -c 3 -W 2 10.0.0.1 || exit 2
+nc -l -p 5001 > /tmp/rx || exit 3
+echo "L2-RX-MD5 \$(md5sum < /tmp/rx | cut -d' ' -f1)"
+head -c $L2T_BYTES /dev/urandom > /tmp/tx
+echo "L2-TX-MD5 \$(md5sum < /tmp/tx | cut -d' ' -f1)"
+t0=\$(cut -d' ' -f1 /proc/uptime)
+nc 10.0.0.1 5002 < /tmp/tx || exit 4
+t1=\$(cut -d' ' -f1 /proc/uptime)
+echo "L2-TX-TIME \$t0 \$t1"
+echo "L2-TRAFFIC-DONE"
+[ "${L2_HOLD:-0}" = 1 ] && sleep 100000
+exit 0
+L2
+}
+l2_traffic_check() {
+	local name=$1 log=$2 drv=${3:-iavf} rx_sum tx_sum i
+	kill "$L2T_TX_PID" 2>/dev/null
+	wait "$L2T_TX_PID" 2>/dev/null
+	for i in $(seq 1 40); do kill -0 "$L2T_RX_PID" 2>/dev/null || break; sleep 0.5; done
+	kill "$L2T_RX_PID" 2>/dev/null
+	wait "$L2T_RX_PID" 2>/dev/null
+	check "$name: L2 driver is $drv" grep -q "L2-DRIVER $drv" "$log"
+	rx_sum=$(sed -n 's/.*L2-RX-MD5 \([0-9a-f]*\).*/\1/p' "$log" | tail -n 1)
+	tx_sum=$(sed -n 's/.*L2-TX-MD5 \([0-9a-f]*\).*/\1/p' "$log" | tail -n 1)
+	check "$name: payload L1 peer -> L2 intact ($L2T_BYTES bytes)" \
+		test -n "$rx_sum" -a "$rx_sum" = "$(md5sum < "/tmp/$name.to-l2" | cut -d' ' -f1)"
+	check "$name: payload L2 -> L1 peer intact ($L2T_BYTES bytes)" \
+		test -n "$tx_sum" -a "$tx_sum" = "$(md5sum < "/tmp/$name.from-l2" 2>/dev/null | cut -d' ' -f1)"
+}
+# l2_rates NAME LOG - print "L1->L2 <KB/s> L2->L1 <KB/s>" from the timings
+l2_rates() {
+	local ns t0 t1
+	ns=$(cat "/tmp/$1.l1-to-l2.ns" 2>/dev/null || echo 0)
+	read -r t0 t1 < <(sed -n 's/.*L2-TX-TIME \([0-9.]*\) \([0-9.]*\).*/\1 \2/p' "$2" | tail -n 1)
+	awk -v b="$L2T_BYTES" -v ns="$ns" -v t0="${t0:-0}" -v t1="${t1:-0}" 'BEGIN {
+		r1 = ns > 0 ? b / (ns / 1e9) / 1024 : 0
+		r2 = t1 > t0 ? b / (t1 - t0) / 1024 : 0
+		printf "%d %d\n", r1, r2 }'
+}
+
 # Static test programs from tests/vm/progs, built on the host by run-l1.sh
 # into $PROGS (built here, slowly, if missing).
 test_prog() { # NAME - prints the path of the program

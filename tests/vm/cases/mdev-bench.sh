@@ -28,7 +28,7 @@ check "create mdev" mdev_create "$VF" $U
 [ "$FAILED" = 0 ] || done_testing
 
 # 1. Through the mdev
-l2_traffic_start mdev $U
+l2_traffic_start mdev "$MDEV_DBG/$U/traps"
 t0=$(date +%s)
 check "L2 through the mdev" run_l2 bench-mdev 600 /tmp/mdev-l2.sh -device "vfio-pci,sysfsdev=$M"
 t_mdev=$(($(date +%s) - t0))

@@ -51,7 +51,7 @@ check "virtlogd and libvirtd start" start_libvirt
 virsh -c qemu:///system version | sed 's/^/#   /'
 export LIBVIRT_DEFAULT_URI=qemu:///system
 
-L2T_BYTES=2000000 L2_HOLD=1 l2_traffic_start libvirt $U
+L2T_BYTES=2000000 L2_HOLD=1 l2_traffic_start libvirt "$MDEV_DBG/$U/traps"
 L2_HOLD=1
 check "L2 initramfs (iavf + traffic script)" "$TOP/scripts/build-initrd.sh" /tmp/libvirt-l2.cpio.gz \
 	"$TOP/tests/vm/l2-init" "/lib/modules/$(uname -r)" iavf -- /tmp/libvirt-l2.sh=/test.sh

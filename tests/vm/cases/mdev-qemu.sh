@@ -31,7 +31,7 @@ check "BAR0 sparse mmap and trap as documented" sh -c \
 	 grep -q '^MMAP-SPARSE ok' /tmp/info.txt && grep -q '^IOEVENTFD ENOTTY' /tmp/info.txt"
 sed 's/^/#   /' /tmp/info.txt
 
-l2_traffic_start qemu $U
+l2_traffic_start qemu "$MDEV_DBG/$U/traps"
 L2_MODULES=iavf
 check "L2 (QEMU 7.2, sysfsdev=$M) runs iavf on the mdev and passes traffic" \
 	run_l2 qemu 600 /tmp/qemu-l2.sh -device "vfio-pci,sysfsdev=$M"

@@ -27,14 +27,10 @@ PORT=9999
 check "peer NIC in netns" setup_peer
 peer_if=$(ip -n peer -o link show | awk -F': ' '$2 != "lo" {print $2; exit}')
 prog=$(test_prog xl710-vfio) || die "cannot build xl710-vfio"
-check "modprobe i40e vfio-pci" modprobe -a i40e vfio-pci
-check "PF netdev registered" wait_for 30 test -n "$(pci_netdev $XL710_PF)"
-pf=$(pci_netdev $XL710_PF)
-ip addr add 10.0.0.10/24 dev "$pf"
-ip link set "$pf" up
-check "PF link up" wait_for 30 grep -q 1 "/sys/class/net/$pf/carrier"
-echo 0 > /sys/bus/pci/devices/$XL710_PF/sriov_drivers_autoprobe
-check "1 VF" sh -c "echo 1 > /sys/bus/pci/devices/$XL710_PF/sriov_numvfs"
+check "modprobe vfio-pci" modprobe vfio-pci
+check "i40e PF up at 10.0.0.10" xl710_pf_up 10.0.0.10/24
+check "1 VF" xl710_vfs 1
+pf=$PF_IF
 vf=$(xl710_vf_bdf 0)
 check "PF sets VF0 MAC" ip link set "$pf" vf 0 mac $VFMAC
 check "VF0 ($vf) bound to vfio-pci" pci_bind "$vf" vfio-pci

@@ -16,11 +16,8 @@ SZ=1500000
 
 check "peer NIC in netns" setup_peer
 peer_if=$(ip -n peer -o link show | awk -F': ' '$2 != "lo" {print $2; exit}')
-check "modprobe i40e" modprobe i40e
-check "PF netdev registered" wait_for 30 test -n "$(pci_netdev $XL710_PF)"
-pf=$(pci_netdev $XL710_PF)
-ip link set "$pf" up
-check "PF link up" wait_for 30 grep -q 1 "/sys/class/net/$pf/carrier"
+check "i40e PF up" xl710_pf_up
+pf=$PF_IF
 
 check "sriov_totalvfs >= $NVF" test "$(cat /sys/bus/pci/devices/$XL710_PF/sriov_totalvfs)" -ge $NVF
 modprobe iavf
