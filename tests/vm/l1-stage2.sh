@@ -60,20 +60,6 @@ if TOP=$TOP bash -c '. "$TOP/tests/vm/lib.sh"; grep -E "$DMESG_BAD"' \
 fi
 rm -f /results/boot-report
 
-# KVM turns a scheduler static key (preempt notifiers) on when the first VM
-# is created and off when the last one goes, and each flip patches
-# __schedule() while the other vCPU may be running it, which MTTCG now and
-# then gets wrong ("Oops: int3" in __schedule, tests/vm/STABILITY.md).  One
-# VM held for L1's whole life flips it once, here, before the test.
-if modprobe kvm_amd 2>/dev/null && [ -c /dev/kvm ]; then
-	python3 -c 'import fcntl, os, signal
-kvm = os.open("/dev/kvm", os.O_RDWR)
-vm = fcntl.ioctl(kvm, 0xAE01, 0)	# KVM_CREATE_VM; its fd stays open
-print("L1: holding KVM VM fd", vm, flush=True)
-signal.pause()' 2>&1 &
-	sleep 1
-fi
-
 echo "L1-TEST-START $name kernel=$(uname -r)"
 echo "$(uname -r)" > /results/kernel-release
 cd /tmp
