@@ -134,8 +134,27 @@ log "L1 ($kernel $krel): $test, results in $results"
 # Boot, overlay set-up and power-off take well under 4 minutes even on a
 # loaded machine; the rest is the test's own budget.
 qrc=0
+rm -f "$results/watchdog"
 timeout -k 10 $((tmo + 240)) "${cmd[@]}" -serial file:"$results/console.log" \
-	-display none -monitor none </dev/null >"$results/qemu.log" 2>&1 || qrc=$?
+	-display none -monitor none </dev/null >"$results/qemu.log" 2>&1 &
+qpid=$!
+# An L1 that has not reached its test after L1_BOOT_TIMEOUT seconds will
+# not (e.g. a vCPU that stopped taking timer interrupts): stop it then,
+# rather than after the test's whole budget, so the retry is cheap.
+boot_tmo=${L1_BOOT_TIMEOUT:-420}
+(
+	for ((t = 0; t < boot_tmo; t += 5)); do
+		sleep 5
+		kill -0 $qpid 2>/dev/null || exit 0
+		grep -qE 'L1-TEST-START|L1-BOOT-REPORT' "$results/console.log" 2>/dev/null && exit 0
+	done
+	echo "L1 did not reach the test in ${boot_tmo} s" > "$results/watchdog"
+	kill $qpid
+) &
+wdpid=$!
+wait $qpid || qrc=$?
+kill $wdpid 2>/dev/null || true
+wait $wdpid 2>/dev/null || true
 
 verdict() {
 	echo "$1: $2" > "$results/verdict"
@@ -177,6 +196,9 @@ evidence() {
 	sed -n "/$(echo "$oops" | sed 's/|/\\|/g')/,\$p" "$1" |
 		grep -vE 'Modules linked in:|Command line:' | grep -qE "$ours"
 }
+if [ -s "$results/watchdog" ]; then
+	verdict infra "boot watchdog: $(cat "$results/watchdog")"
+fi
 if [ -s "$results/boot-report" ]; then
 	if evidence "$results/dmesg.boot"; then
 		verdict fail "kernel report while booting names code under test"
