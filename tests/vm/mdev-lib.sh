@@ -34,6 +34,11 @@ mdev_group() { basename "$(readlink "$1/iommu_group")"; }
 
 # trap_count UUID NAME - a counter from the debugfs traps file
 trap_count() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/traps"; }
+# mig_stat UUID NAME - a value from the debugfs migration file
+mig_stat() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/migration"; }
+# mig_saved FILE - "LEN CRC" from the migration sample's
+# "saved LEN bytes crc32 CRC" line in FILE
+mig_saved() { sed -n 's/^saved \([0-9]*\) bytes crc32 \(0x[0-9a-f]*\)$/\1 \2/p' "$1"; }
 # trap_delta BEFORE AFTER NAME - difference of a counter in two snapshots
 trap_delta() {
 	local a b

@@ -76,7 +76,7 @@ if [ -z "$results" ]; then
 		{ mkdir -p "$CACHE/runs"; mktemp -d "$CACHE/runs/$(basename "$test" .sh).XXXX"; })
 fi
 mkdir -p "$results"
-rm -f "$results"/{rc,verdict,test.log,dmesg.log,dmesg.boot,boot-report,console.log,qemu.log}
+rm -f "$results"/{rc,verdict,test.log,dmesg.log,dmesg.boot,boot-report,watchdog,console.log,qemu.log}
 modules=${MODULES:-$("$TOP/scripts/build-modules.sh" "$kernel")}
 printf 'MODULES=%s\nPROGS=%s\n' "$modules" "$progs" > "$results/env"
 
@@ -134,7 +134,6 @@ log "L1 ($kernel $krel): $test, results in $results"
 # Boot, overlay set-up and power-off take well under 4 minutes even on a
 # loaded machine; the rest is the test's own budget.
 qrc=0
-rm -f "$results/watchdog"
 timeout -k 10 $((tmo + 240)) "${cmd[@]}" -serial file:"$results/console.log" \
 	-display none -monitor none </dev/null >"$results/qemu.log" 2>&1 &
 qpid=$!
@@ -196,9 +195,6 @@ evidence() {
 	sed -n "/$(echo "$oops" | sed 's/|/\\|/g')/,\$p" "$1" |
 		grep -vE 'Modules linked in:|Command line:' | grep -qE "$ours"
 }
-if [ -s "$results/watchdog" ]; then
-	verdict infra "boot watchdog: $(cat "$results/watchdog")"
-fi
 if [ -s "$results/boot-report" ]; then
 	if evidence "$results/dmesg.boot"; then
 		verdict fail "kernel report while booting names code under test"
@@ -215,7 +211,8 @@ if grep -qE "$oops" "$results/console.log"; then
 	verdict infra "kernel crash before the test started"
 fi
 if ! grep -q 'L1-TEST-START' "$results/console.log"; then
-	verdict infra "L1 never started the test (qemu exit $qrc)"
+	verdict infra "L1 never started the test (qemu exit $qrc$([ -s "$results/watchdog" ] &&
+		echo "; boot watchdog: $(cat "$results/watchdog")"))"
 fi
 if [ $qrc = 124 ] || [ $qrc = 137 ]; then
 	verdict fail "hang during the test (no crash evidence; QEMU killed after $((tmo + 240)) s)"

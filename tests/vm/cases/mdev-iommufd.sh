@@ -67,7 +67,6 @@ check "cdev busy while the group holds it open" sh -c "
 sed 's/^/#   /' /tmp/cdev2.txt | head -n 3
 
 # Migration through the cdevs
-dbg() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/migration"; }
 mig() { # NAME ARGS... - the sample with --cdev, output kept and shown
 	local name=$1 rc
 	shift
@@ -76,20 +75,19 @@ mig() { # NAME ARGS... - the sample with --cdev, output kept and shown
 	sed 's/^/#   /' "/tmp/$name.out" | tail -n 20
 	return $rc
 }
-saved() { sed -n 's/^saved \([0-9]*\) bytes crc32 \(0x[0-9a-f]*\)$/\1 \2/p' "$1"; }
 check "--cdev info: migration flags through the cdev" mig info info $U
 check "--cdev info: STOP_COPY P2P PRE_COPY" \
 	grep -q 'migration flags 0x7: STOP_COPY P2P PRE_COPY' /tmp/info.out
 check "--cdev v2 move $U -> $U2" mig move move $U $U2
-crc=$(saved /tmp/move.out)
+crc=$(mig_saved /tmp/move.out)
 check "v2: $U2 loaded what $U saved (${crc:-nothing})" \
-	test -n "$crc" -a "$(dbg $U saved_len) $(dbg $U saved_crc)" = "$crc" -a \
-	"$(dbg $U2 loaded_len) $(dbg $U2 loaded_crc)" = "$crc"
+	test -n "$crc" -a "$(mig_stat $U saved_len) $(mig_stat $U saved_crc)" = "$crc" -a \
+	"$(mig_stat $U2 loaded_len) $(mig_stat $U2 loaded_crc)" = "$crc"
 check "--cdev v1 move $U2 -> $U" mig movev1 move-v1 $U2 $U
-crc=$(saved /tmp/movev1.out)
+crc=$(mig_saved /tmp/movev1.out)
 check "v1: $U loaded what $U2 saved (${crc:-nothing})" \
-	test -n "$crc" -a "$(dbg $U2 saved_len) $(dbg $U2 saved_crc)" = "$crc" -a \
-	"$(dbg $U loaded_len) $(dbg $U loaded_crc)" = "$crc"
+	test -n "$crc" -a "$(mig_stat $U2 saved_len) $(mig_stat $U2 saved_crc)" = "$crc" -a \
+	"$(mig_stat $U loaded_len) $(mig_stat $U loaded_crc)" = "$crc"
 check "--cdev save $U to a file" mig save save $U /tmp/c.mig
 head -c $(($(stat -c %s /tmp/c.mig) - 9)) /tmp/c.mig > /tmp/c-trunc.mig
 mig trunc load $U2 /tmp/c-trunc.mig

@@ -18,7 +18,6 @@
 
 U1=5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a01
 U2=5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a02
-dbg() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/migration"; }
 hmp() { # SOCKET CMD - one HMP command, its output
 	printf '%s\n' "$2" | socat -t 10 - "UNIX-CONNECT:$1" 2>/dev/null |
 		tr -d '\r' | grep -v '^(qemu)\|^QEMU .* monitor'
@@ -70,9 +69,9 @@ DST=$!
 check "destination QEMU waits for the migration" wait_for 60 test -S /tmp/dst.mon
 sleep 2
 check "destination QEMU is up" kill -0 $DST
-check "source driver: RUNNING before" test "$(dbg $U1 state)" = RUNNING
+check "source driver: RUNNING before" test "$(mig_stat $U1 state)" = RUNNING
 
-saved0=$(dbg $U1 saved)
+saved0=$(mig_stat $U1 saved)
 hmp /tmp/src.mon "migrate_set_parameter downtime-limit 2000000" > /dev/null
 hmp /tmp/src.mon "migrate_set_parameter max-bandwidth 1G" > /dev/null
 out=$(hmp /tmp/src.mon "migrate -d unix:/tmp/migv1.sock")
@@ -86,10 +85,10 @@ for _ in $(seq 1 600); do
 done
 hmp /tmp/src.mon "info migrate" | sed 's/^/#   /'
 check "migration completed (status: $s)" test "$s" = completed
-check "source driver saved one stream" test "$(dbg $U1 saved)" = $((saved0 + 1))
-check "destination driver loaded one stream" test "$(dbg $U2 loaded)" = 1
-check "destination got the stream intact: $(dbg $U1 saved_len) bytes, CRC $(dbg $U1 saved_crc)" \
-	test "$(dbg $U2 loaded_len) $(dbg $U2 loaded_crc)" = "$(dbg $U1 saved_len) $(dbg $U1 saved_crc)"
+check "source driver saved one stream" test "$(mig_stat $U1 saved)" = $((saved0 + 1))
+check "destination driver loaded one stream" test "$(mig_stat $U2 loaded)" = 1
+check "destination got the stream intact: $(mig_stat $U1 saved_len) bytes, CRC $(mig_stat $U1 saved_crc)" \
+	test "$(mig_stat $U2 loaded_len) $(mig_stat $U2 loaded_crc)" = "$(mig_stat $U1 saved_len) $(mig_stat $U1 saved_crc)"
 check "destination driver: RUNNING" wait_for 30 sh -c "grep -q '^state RUNNING' $MDEV_DBG/$U2/migration"
 last=$(grep -o 'L2-TICK [0-9]*' /results/migv1-src.log | tail -n 1 | cut -d' ' -f2)
 check "L2 runs on in the destination (source stopped at tick $last)" \

@@ -23,7 +23,6 @@
 MIG=$(test_prog mdev_migrate)
 U1=7d0c4a52-5b7e-4c1f-9a61-1c2b3d4e5f01
 U2=7d0c4a52-5b7e-4c1f-9a61-1c2b3d4e5f02
-dbg() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/migration"; }
 run() { # NAME CMD... - run the sample, keep and show its output
 	local name=$1
 	shift
@@ -73,29 +72,29 @@ check "data_fd after the session: ENODEV" grep -q '^read after the session: No s
 # Move U1 -> U2 (v2), then back (v1)
 run move move $U1 $U2
 check "v2 move $U1 -> $U2" grep -q '^loaded ' /tmp/move.out
-crc=$(sed -n 's/^saved \([0-9]*\) bytes crc32 \(0x[0-9a-f]*\)$/\1 \2/p' /tmp/move.out)
+crc=$(mig_saved /tmp/move.out)
 check "destination loaded the stream the source saved ($crc)" \
-	test "$(dbg $U2 loaded_len) $(dbg $U2 loaded_crc)" = "$crc" -a \
-	"$(dbg $U1 saved_len) $(dbg $U1 saved_crc)" = "$crc"
+	test "$(mig_stat $U2 loaded_len) $(mig_stat $U2 loaded_crc)" = "$crc" -a \
+	"$(mig_stat $U1 saved_len) $(mig_stat $U1 saved_crc)" = "$crc"
 run movev1 move-v1 $U2 $U1
 check "v1 move $U2 -> $U1" grep -q '^loaded ' /tmp/movev1.out
-crc=$(sed -n 's/^saved \([0-9]*\) bytes crc32 \(0x[0-9a-f]*\)$/\1 \2/p' /tmp/movev1.out)
+crc=$(mig_saved /tmp/movev1.out)
 check "v1: destination loaded the stream the source saved ($crc)" \
-	test "$(dbg $U1 loaded_len) $(dbg $U1 loaded_crc)" = "$crc"
+	test "$(mig_stat $U1 loaded_len) $(mig_stat $U1 loaded_crc)" = "$crc"
 
 # Bad streams
 check "save a stream to a file" run save save $U1 /tmp/good.mig
 len=$(stat -c %s /tmp/good.mig)
 bad_load() { # NAME FILE WHY - load FILE into U2: rejected, U2 usable after
 	local name=$1 f=$2 why=$3 rej
-	rej=$(dbg $U2 rejected)
+	rej=$(mig_stat $U2 rejected)
 	dmesg -C
 	run "$name" load $U2 "$f"
 	local rc=$?
 	check "$name: rejected" test $rc = 1
 	check "$name: the sample reports the rejection" grep -q '^load rejected' "/tmp/$name.out"
 	check "$name: kernel log says why ($why)" sh -c "dmesg | grep -q 'migration stream rejected: $why'"
-	check "$name: debugfs counts it" test "$(dbg $U2 rejected)" = $((rej + 1))
+	check "$name: debugfs counts it" test "$(mig_stat $U2 rejected)" = $((rej + 1))
 	check "$name: RUNNING after VFIO_DEVICE_RESET" grep -q 'state after VFIO_DEVICE_RESET: RUNNING' "/tmp/$name.out"
 	dmesg | grep 'migration stream' | sed 's/^/#   /'
 }

@@ -22,7 +22,6 @@ transfer_check "PF -> peer" - peer 10.0.0.1 5102 4000000
 # SR-IOV: a VF's BARs decode on the PF's VF MSE; the VF's own Command.MSE
 # is reserved and reads 0 (QEMU 7.2 needs patches/qemu/0001 for this).  A
 # fresh VF that no driver has enabled shows it.
-echo 0 > /sys/bus/pci/devices/$XL710_PF/sriov_drivers_autoprobe
 check "1 VF, no driver" xl710_vfs 1
 b=$(xl710_vf_bdf 0)
 cmd=$(setpci -s "$b" COMMAND)

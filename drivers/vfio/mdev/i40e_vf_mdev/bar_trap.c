@@ -121,11 +121,20 @@ void i40e_vf_mdev_trap_destroy(struct i40e_vf_mdev_dev *idev)
 	mutex_destroy(&idev->trap.lock);
 }
 
+/* Forget the mailbox shadow, and any pending reset mark */
+static void i40e_vf_mdev_mbx_drop(struct i40e_vf_mdev_trap *trap)
+{
+	lockdep_assert_held(&trap->lock);
+	WRITE_ONCE(trap->mbx_stale, false);
+	memset(&trap->mbx, 0, sizeof(trap->mbx));
+}
+
 /**
  * i40e_vf_mdev_trap_reset() - forget the mailbox shadow
  * @idev: the device
  *
- * For open, close and device reset: the VF's registers are back to their
+ * For open and close (a reset of the open VF goes through
+ * i40e_vf_mdev_trap_mark_reset()): the VF's registers are back to their
  * reset values, and what the user wrote before no longer applies.
  */
 void i40e_vf_mdev_trap_reset(struct i40e_vf_mdev_dev *idev)
@@ -133,8 +142,7 @@ void i40e_vf_mdev_trap_reset(struct i40e_vf_mdev_dev *idev)
 	struct i40e_vf_mdev_trap *trap = &idev->trap;
 
 	mutex_lock(&trap->lock);
-	WRITE_ONCE(trap->mbx_stale, false);
-	memset(&trap->mbx, 0, sizeof(trap->mbx));
+	i40e_vf_mdev_mbx_drop(trap);
 	mutex_unlock(&trap->lock);
 }
 
@@ -155,11 +163,8 @@ void i40e_vf_mdev_trap_mark_reset(struct i40e_vf_mdev_dev *idev)
 /* Drop the shadow if the VF was reset since it was written */
 static void i40e_vf_mdev_mbx_check(struct i40e_vf_mdev_trap *trap)
 {
-	lockdep_assert_held(&trap->lock);
-	if (READ_ONCE(trap->mbx_stale)) {
-		WRITE_ONCE(trap->mbx_stale, false);
-		memset(&trap->mbx, 0, sizeof(trap->mbx));
-	}
+	if (READ_ONCE(trap->mbx_stale))
+		i40e_vf_mdev_mbx_drop(trap);
 }
 
 /**
