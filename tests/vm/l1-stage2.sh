@@ -60,14 +60,44 @@ if TOP=$TOP bash -c '. "$TOP/tests/vm/lib.sh"; grep -E "$DMESG_BAD"' \
 fi
 rm -f /results/boot-report
 
+# hang_report - what every task is doing, taken when a test reaches its time
+# limit and before anything is killed: a wait that never ended is then
+# visible (processes with their kernel stacks, blocked tasks and all CPUs'
+# backtraces in the kernel log, the L2 consoles the test wrote to /results).
+# The test itself is stopped HANG_GRACE seconds later.
+HANG_GRACE=30
+hang_report() {
+	local p t
+	echo "# time limit of $tmo s reached; ps:"
+	ps -eo pid,ppid,stat,wchan:32,etime,args
+	for p in $(pgrep -f 'qemu-system|libvirtd|mdev_vfio|mdev_cdev|mdev_migrate|xl710-vfio'); do
+		for t in /proc/$p/task/*; do
+			echo "# task ${t##*/} of $p ($(cat "$t/comm" 2>/dev/null)):"
+			cat "$t/stack" 2>/dev/null
+		done
+	done
+	for p in /results/*-l2.log; do
+		[ -e "$p" ] || continue
+		echo "# tail of $p:"
+		tail -n 20 "$p"
+	done
+	echo w > /proc/sysrq-trigger
+	echo l > /proc/sysrq-trigger
+	echo "L1-HANG-REPORT written to /results/hang-report" > /dev/console
+}
+
 echo "L1-TEST-START $name kernel=$(uname -r)"
 echo "$(uname -r)" > /results/kernel-release
 cd /tmp
 # The test's own output goes to the console too, so a hang or crash has
 # the context right before it in the serial log.
 set -o pipefail
-timeout -k 10 "${tmo:-600}" bash "$TOP/$test" 2>&1 | tee /results/test.log
+tmo=${tmo:-600}
+( sleep "$tmo"; hang_report > /results/hang-report 2>&1 ) &
+hang_watch=$!
+timeout -k 10 $((tmo + HANG_GRACE)) bash "$TOP/$test" 2>&1 | tee /results/test.log
 rc=$?
+kill "$hang_watch" 2>/dev/null
 dmesg > /results/dmesg.log
 echo "$rc" > /results/rc
 echo "L1-TEST-END $name rc=$rc"

@@ -76,7 +76,8 @@ if [ -z "$results" ]; then
 		{ mkdir -p "$CACHE/runs"; mktemp -d "$CACHE/runs/$(basename "$test" .sh).XXXX"; })
 fi
 mkdir -p "$results"
-rm -f "$results"/{rc,verdict,test.log,dmesg.log,dmesg.boot,boot-report,watchdog,console.log,qemu.log}
+rm -f "$results"/{rc,verdict,test.log,dmesg.log,dmesg.boot,boot-report,hang-report,watchdog,console.log,qemu.log}
+rm -f "$results"/*-l2.log
 modules=${MODULES:-$("$TOP/scripts/build-modules.sh" "$kernel")}
 printf 'MODULES=%s\nPROGS=%s\n' "$modules" "$progs" > "$results/env"
 
@@ -132,9 +133,10 @@ fi
 
 log "L1 ($kernel $krel): $test, results in $results"
 # Boot, overlay set-up and power-off take well under 4 minutes even on a
-# loaded machine; the rest is the test's own budget.
+# loaded machine, and a test that reaches its limit gets 30 s more for the
+# hang report (l1-stage2.sh); the rest is the test's own budget.
 qrc=0
-timeout -k 10 $((tmo + 240)) "${cmd[@]}" -serial file:"$results/console.log" \
+timeout -k 10 $((tmo + 300)) "${cmd[@]}" -serial file:"$results/console.log" \
 	-display none -monitor none </dev/null >"$results/qemu.log" 2>&1 &
 qpid=$!
 # An L1 that has not reached its test after L1_BOOT_TIMEOUT seconds will
@@ -180,6 +182,11 @@ if [ -f "$results/rc" ]; then
 		verdict pass "test passed"
 	fi
 	tail -n 30 "$results/test.log" >&2 || true
+	if [ "$rc" = 124 ] && [ -s "$results/hang-report" ]; then
+		log "hang report at the time limit (tail of $results/hang-report):"
+		tail -n 80 "$results/hang-report" >&2
+		verdict fail "test reached its time limit of $tmo s"
+	fi
 	verdict fail "test exited with status $rc"
 fi
 
@@ -215,6 +222,6 @@ if ! grep -q 'L1-TEST-START' "$results/console.log"; then
 		echo "; boot watchdog: $(cat "$results/watchdog")"))"
 fi
 if [ $qrc = 124 ] || [ $qrc = 137 ]; then
-	verdict fail "hang during the test (no crash evidence; QEMU killed after $((tmo + 240)) s)"
+	verdict fail "hang during the test (no crash evidence; QEMU killed after $((tmo + 300)) s)"
 fi
 verdict fail "L1 stopped during the test without a result (qemu exit $qrc)"

@@ -15,7 +15,7 @@
 
 VF_MAC=52:54:00:aa:00:42
 DOM=l2mdev
-CON=/tmp/libvirt-l2.log
+CON=/results/libvirt-l2.log
 modprobe kvm_amd
 check "peer NIC in netns" setup_peer
 check "i40e PF up with 1 VF" mdev_pf_up 1
@@ -97,8 +97,20 @@ check "QEMU was given -device vfio-pci,sysfsdev=$M" \
 	/var/log/libvirt/qemu/$DOM.log
 check "the mdev is open (a second open fails)" sh -c "! '$MDEV_VFIO' open '$M'"
 l2_done() { grep -qE 'L2-TRAFFIC-DONE|L2-RESULT' "$CON"; }
-check "L2 finished its traffic" wait_for 700 l2_done
-cp "$CON" /results/libvirt-l2.log
+# An L2 that crashed or powered off is destroyed (on_crash, on_reboot):
+# stop waiting then too.
+l2_over() { l2_done || ! virsh domstate $DOM | grep -q running; }
+wait_for 400 l2_over
+check "L2 finished its traffic" l2_done
+if ! l2_done; then
+	# Where L2 stands: its vCPU, QEMU's view of the device, libvirt's log.
+	virsh domstate --reason $DOM | sed 's/^/#   /'
+	for c in "info status" "info registers" "info pci"; do
+		echo "#   (qemu) $c"
+		virsh qemu-monitor-command --hmp $DOM "$c" 2>&1 | head -n 40 | sed 's/^/#   /'
+	done
+	tail -n 20 /var/log/libvirt/qemu/$DOM.log | sed 's/^/#   qemu.log| /'
+fi
 sed 's/^/    L2| /' "$CON" | tail -n 30
 check "L2 script did not fail" sh -c "! grep -q 'L2-RESULT rc=[1-9]' $CON"
 check "domain still running" sh -c "virsh domstate $DOM | grep -q running"
