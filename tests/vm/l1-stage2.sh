@@ -67,14 +67,21 @@ rm -f /results/boot-report
 # The test itself is stopped HANG_GRACE seconds later.
 HANG_GRACE=30
 hang_report() {
-	local p t
-	echo "# time limit of $tmo s reached; ps:"
-	ps -eo pid,ppid,stat,wchan:32,etime,args
-	for p in $(pgrep -f 'qemu-system|libvirtd|mdev_vfio|mdev_cdev|mdev_migrate|xl710-vfio'); do
-		for t in /proc/$p/task/*; do
-			echo "# task ${t##*/} of $p ($(cat "$t/comm" 2>/dev/null)):"
-			cat "$t/stack" 2>/dev/null
-		done
+	local p t st
+	local watched='qemu-system|mdev_vfio|mdev_cdev|mdev_migrate|xl710-vfio'
+	echo "# time limit of $tmo s reached; processes (kernel threads only if blocked):"
+	ps -eo pid,ppid,stat,wchan:32,etime,args | awk '$2 != 2 || $3 ~ /D/'
+	# Kernel stacks of every thread of QEMU and the test programs, and of
+	# any other task in uninterruptible sleep.
+	for t in /proc/[0-9]*/task/[0-9]*; do
+		st=$(sed 's/.*) //' "$t/stat" 2>/dev/null | cut -d ' ' -f 1)
+		[ -n "$st" ] || continue
+		if [ "$st" != D ] &&
+			! tr '\0' ' ' < "${t%/task/*}/cmdline" 2>/dev/null | grep -qE "$watched"; then
+			continue
+		fi
+		echo "# ${t#/proc/} ($(cat "$t/comm" 2>/dev/null), state $st):"
+		cat "$t/stack" 2>/dev/null
 	done
 	for p in /results/*-l2.log; do
 		[ -e "$p" ] || continue
@@ -90,14 +97,21 @@ echo "L1-TEST-START $name kernel=$(uname -r)"
 echo "$(uname -r)" > /results/kernel-release
 cd /tmp
 # The test's own output goes to the console too, so a hang or crash has
-# the context right before it in the serial log.
-set -o pipefail
+# the context right before it in the serial log.  It is written to the
+# file and followed from there, not piped through tee: a process the test
+# left behind (a daemon, a background helper with its own timeout) would
+# keep a pipe open and hold up the end of the test.
 tmo=${tmo:-600}
 ( sleep "$tmo"; hang_report > /results/hang-report 2>&1 ) &
 hang_watch=$!
-timeout -k 10 $((tmo + HANG_GRACE)) bash "$TOP/$test" 2>&1 | tee /results/test.log
+timeout -k 10 $((tmo + HANG_GRACE)) bash "$TOP/$test" > /results/test.log 2>&1 < /dev/null &
+test_pid=$!
+tail -n +1 -f --pid=$test_pid /results/test.log &
+follow=$!
+wait $test_pid
 rc=$?
 kill "$hang_watch" 2>/dev/null
+wait $follow
 dmesg > /results/dmesg.log
 echo "$rc" > /results/rc
 echo "L1-TEST-END $name rc=$rc"
