@@ -75,7 +75,7 @@ hang_report() {
 	# loop: a fork per task costs too much under TCG.
 	pids=" $(pgrep -d ' ' -f 'qemu-system|mdev_vfio|mdev_cdev|mdev_migrate|xl710-vfio') "
 	for t in /proc/[0-9]*/task/[0-9]*; do
-		read -r line < "$t/stat" 2>/dev/null || continue
+		read -r line 2>/dev/null < "$t/stat" || continue
 		comm=${line#*(}
 		comm=${comm%)*}
 		st=${line##*) }
