@@ -134,9 +134,6 @@ for t in "$TOP"/tests/vm/cases/*.sh; do
 		continue
 	fi
 	kernels=$(sed -n 's/^# kernels: *//p' "$t")
-	tmo=$(sed -n 's/^# timeout: *//p' "$t")
-	machine=()
-	grep -q '^# machine: *xl710' "$t" && machine=(--model)
 	for k in $kernels; do
 		[ -n "$only_kernel" ] && [ "$k" != "$only_kernel" ] && continue
 		selected "$name@$k" || continue
@@ -147,8 +144,8 @@ for t in "$TOP"/tests/vm/cases/*.sh; do
 		attempt=0
 		while :; do
 			res=$runlog/$name@$k.$attempt
-			"$TOP/tests/vm/run-l1.sh" --kernel "$k" --timeout "${tmo:-600}" "${machine[@]}" \
-				--results "$res" "tests/vm/cases/$name.sh" > "$res.out" 2>&1
+			"$TOP/tests/vm/run-l1.sh" --kernel "$k" --results "$res" \
+				"tests/vm/cases/$name.sh" > "$res.out" 2>&1
 			rc=$?
 			verdict=$(cat "$res/verdict" 2>/dev/null || echo "no verdict (run-l1 exit $rc)")
 			if [ $rc = 2 ] && [ $attempt -lt "$VM_RETRIES" ]; then

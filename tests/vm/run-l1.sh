@@ -14,6 +14,10 @@
 # oops elsewhere, or no sign that the test started): the caller may retry.
 # The verdict and its reason are in RESULTS/verdict.
 #
+# The test script's header gives the defaults: "# timeout: SECS" (else
+# 600), "# machine: xl710" (as --model) and "# owns: REGEX" (see ours
+# below); --timeout and --model override them.
+#
 # --model adds the XL710 model (tests/model) behind its own root port
 # (L1 BDF 0000:03:00.0, VFs from 03:00.1) on the same hub as the e1000e
 # peer, and a QMP connection to this QEMU that L1 can use: the virtio
@@ -22,7 +26,7 @@
 
 . "$(dirname "$0")/../../scripts/lib.sh"
 
-kernel=stock tmo=600 results='' interactive=0 model=0 qemu_extra=()
+kernel=stock tmo='' results='' interactive=0 model=0 qemu_extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
@@ -37,6 +41,11 @@ while [ $# -gt 0 ]; do
 done
 test=${1:-tests/vm/shell.sh}
 [ -f "$TOP/$test" ] || die "no such test script: $test"
+# header NAME - the value of the test script's "# NAME: value" line
+header() { sed -n "s/^# $1: *//p" "$TOP/$test"; }
+tmo=${tmo:-$(header timeout)}
+tmo=${tmo:-600}
+[ "$(header machine)" = xl710 ] && model=1
 
 qemu=${QEMU:-$("$TOP/scripts/build-qemu.sh")}
 # Static test programs (tests/vm/progs): L1 sees them at the same path.
@@ -173,7 +182,7 @@ tail_console() {
 # (once it exists) the patched i40e.
 ours='i40e_vf_mdev|xl710|i40e_pf_mig'
 # A case about the test stack itself names what it owns ("# owns: REGEX").
-owns=$(sed -n 's/^# owns: *//p' "$TOP/$test")
+owns=$(header owns)
 [ -n "$owns" ] && ours="$ours|$owns"
 oops='BUG:|Oops|general protection fault|Kernel panic|KASAN:|WARNING:|INFO: possible|INFO: task .* blocked|soft lockup|hard LOCKUP|UBSAN:'
 

@@ -16,15 +16,11 @@ while getopts n:k: o; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] && case=$1
-# The case's own time limit and machine, as tests/run.sh reads them.
-tmo=$(sed -n 's/^# timeout: *//p' "$TOP/$case")
-machine=()
-grep -q '^# machine: *xl710' "$TOP/$case" && machine=(--model)
 for k in $kernels; do
 	declare -A tally=()
 	for i in $(seq 1 "$n"); do
 		res=$CACHE/runs/stability-$(basename "$case" .sh)-$k-$i
-		"$TOP/tests/vm/run-l1.sh" --kernel "$k" --timeout "${tmo:-300}" "${machine[@]}" --results "$res" \
+		"$TOP/tests/vm/run-l1.sh" --kernel "$k" --results "$res" \
 			"$case" >/dev/null 2>&1
 		v=$(cut -d: -f1-2 "$res/verdict" 2>/dev/null || echo "no verdict")
 		tally[$v]=$((${tally[$v]:-0} + 1))
