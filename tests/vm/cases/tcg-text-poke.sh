@@ -25,7 +25,8 @@ flip() {
 		echo 1 > $KEY && echo 0 > $KEY || return 1
 	done
 }
-check "$FLIPS enable/disable pairs of sched_schedstats" taskset -c 0 bash -c "$(declare -f flip); FLIPS=$FLIPS KEY=$KEY flip"
+taskset -pc 0 $$ > /dev/null || die "cannot pin the test to CPU 0"
+check "$FLIPS enable/disable pairs of sched_schedstats" flip
 after=$(awk '/^ctxt/ { print $2 }' /proc/stat)
 kill $busy 2>/dev/null
 pkill -x yes
