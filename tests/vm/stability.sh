@@ -16,10 +16,14 @@ while getopts n:k: o; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] && case=$1
+# A case may be named (mdev-libvirt) or given by its path from the top.
+[ -f "$TOP/$case" ] || case=tests/vm/cases/$case.sh
+[ -f "$TOP/$case" ] || { echo "no such case: $1" >&2; exit 2; }
 for k in $kernels; do
 	declare -A tally=()
 	for i in $(seq 1 "$n"); do
 		res=$CACHE/runs/stability-$(basename "$case" .sh)-$k-$i
+		rm -rf "$res"
 		"$TOP/tests/vm/run-l1.sh" --kernel "$k" --results "$res" \
 			"$case" >/dev/null 2>&1
 		v=$(cut -d: -f1-2 "$res/verdict" 2>/dev/null || echo "no verdict")
