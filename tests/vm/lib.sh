@@ -109,9 +109,38 @@ setup_peer() {
 	ip netns exec peer true
 }
 
+# KVM's own record of L2.  kvm_trace_start (before L2 starts) keeps KVM's
+# events in the trace ring: every exit with L2's RIP, injected exceptions
+# and interrupts, exits to userspace.  kvm_trace_save NAME (after a failed
+# L2 run) writes the ring's tail to /results/NAME-kvm-trace.log and, if
+# KVM told userspace that L2 shut down (KVM_EXIT_SHUTDOWN: L2 triple
+# faulted, which leaves nothing on its console), the events before it to
+# /results/NAME-l2-shutdown.log, which tests/vm/run-l1.sh reads.
+KVM_TRACE=/sys/kernel/tracing
+kvm_trace_start() {
+	mountpoint -q $KVM_TRACE || mount -t tracefs nodev $KVM_TRACE || return 1
+	echo 0 > $KVM_TRACE/tracing_on &&
+	echo 4096 > $KVM_TRACE/buffer_size_kb &&
+	: > $KVM_TRACE/trace &&
+	echo 1 > $KVM_TRACE/events/kvm/enable &&
+	echo 1 > $KVM_TRACE/tracing_on
+}
+kvm_trace_save() {
+	local log=/results/$1-kvm-trace.log
+	[ -f $KVM_TRACE/tracing_on ] || return 0
+	echo 0 > $KVM_TRACE/tracing_on
+	tail -n 4000 $KVM_TRACE/trace > "$log"
+	grep -q 'KVM_EXIT_SHUTDOWN' "$log" || return 0
+	grep -B 80 -m 1 'KVM_EXIT_SHUTDOWN' "$log" > "/results/$1-l2-shutdown.log"
+	echo "# KVM: L2 shut down (triple fault); its last events:"
+	grep -vE 'kvm_(entry|fpu):' "/results/$1-l2-shutdown.log" | tail -n 12 |
+		sed 's/^ *//; s/^/#   /'
+}
+
 # run_l2 NAME TIMEOUT L2_SCRIPT QEMU_ARGS... - boot L2 with KVM and the
 # same kernel as L1, run L2_SCRIPT (busybox sh) in it; its console goes to
-# /results/NAME-l2.log.  Succeeds if the script exited 0.
+# /results/NAME-l2.log.  Succeeds if the script exited 0.  L2_APPEND adds
+# to L2's kernel command line.
 L2_QEMU=${L2_QEMU:-/usr/bin/qemu-system-x86_64}
 L2_MODULES="e1000e iavf"
 run_l2() {
@@ -120,14 +149,18 @@ run_l2() {
 	local initrd=/tmp/$name-l2.cpio.gz log=/results/$name-l2.log
 	"$TOP/scripts/build-initrd.sh" "$initrd" "$TOP/tests/vm/l2-init" \
 		"/lib/modules/$(uname -r)" $L2_MODULES -- "$script=/test.sh" || return 1
+	kvm_trace_start || echo "# no KVM trace (tracefs)"
 	timeout -k 5 "$tmo" "$L2_QEMU" -M q35 -accel kvm -cpu host -smp 1 -m 512 \
 		-nodefaults -display none -no-reboot -serial "file:$log" \
 		-kernel "$I40EVFM_BZIMAGE" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 loglevel=4 mitigations=off no_timer_check" "$@"
+		-append "console=ttyS0 panic=-1 loglevel=4 mitigations=off no_timer_check${L2_APPEND:+ $L2_APPEND}" "$@"
 	local rc=$?
 	sed 's/^/    L2| /' "$log" | tail -n 40
-	[ $rc = 0 ] || { echo "    L2 QEMU exit status $rc"; return 1; }
-	grep -q 'L2-RESULT rc=0' "$log"
+	if [ $rc != 0 ] || ! grep -q 'L2-RESULT rc=0' "$log"; then
+		kvm_trace_save "$name"
+		echo "    L2 QEMU exit status $rc"
+		return 1
+	fi
 }
 
 # qmp_l1 CMD [JSON-ARGS] | qmp_l1 find-type TYPE - QMP to the host QEMU

@@ -89,6 +89,7 @@ cat > /tmp/$DOM.xml <<EOF
 EOF
 check "virsh define" virsh define /tmp/$DOM.xml
 check "the hostdev is in the definition" sh -c "virsh dumpxml $DOM | grep -q \"address uuid='$U'\""
+kvm_trace_start || echo "# no KVM trace (tracefs)"
 check "virsh start" virsh start $DOM
 virsh list --all | sed 's/^/#   /'
 # libvirt 9.0 passes -device as JSON: {"driver":"vfio-pci",...,"sysfsdev":"..."}
@@ -110,6 +111,7 @@ if ! l2_done; then
 		virsh qemu-monitor-command --hmp $DOM "$c" 2>&1 | head -n 40 | sed 's/^/#   /'
 	done
 	tail -n 20 /var/log/libvirt/qemu/$DOM.log | sed 's/^/#   qemu.log| /'
+	kvm_trace_save libvirt
 fi
 sed 's/^/    L2| /' "$CON" | tail -n 30
 check "L2 script did not fail" sh -c "! grep -q 'L2-RESULT rc=[1-9]' $CON"
