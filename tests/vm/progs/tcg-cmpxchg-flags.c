@@ -22,12 +22,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __aligned(x)	__attribute__((aligned(x)))
+
 #define F_ZF		0x40UL
 #define ROUNDS		1000
 #define B_OPERAND	0x5a000000UL	/* RFLAGS bits 25, 27, 28, 30: reserved */
 
-static unsigned __int128 mem16 __attribute__((aligned(16)));
-static uint64_t mem8 __attribute__((aligned(8)));
+static unsigned __int128 mem16 __aligned(16);
+static uint64_t mem8 __aligned(8);
 
 /* RFLAGS after "cmp b, a" (a - b), from a known start. */
 static unsigned long flags_after_cmp(unsigned long a, unsigned long b)
@@ -42,63 +45,72 @@ static unsigned long flags_after_cmp(unsigned long a, unsigned long b)
 }
 
 /*
- * One form: @old is what memory holds (0 compares equal), @lock selects
- * LOCK, @wide CMPXCHG16B.  Returns the RFLAGS pushed right after it.
+ * One form each: compare rdx:rax = 0 with memory (set by the caller) and
+ * store rcx:rbx = 1 if equal.  Returns the RFLAGS pushed right after it.
  */
-static unsigned long flags_after_cmpxchg(unsigned long a, unsigned long b,
-					 unsigned long old, int lock, int wide)
-{
-	unsigned long f, lo = 0, hi = 0;
-
-#define CMPXCHG_ASM(insn, memop)					\
+#define DEFINE_CMPXCHG(name, insn, memop)				\
+static unsigned long name(unsigned long a, unsigned long b)		\
+{									\
+	unsigned long f, lo = 0, hi = 0;				\
+									\
 	asm volatile("pushq $0x202\n\tpopfq\n\t"			\
 		     "cmp %[b], %[a]\n\t"				\
 		     insn " %[m]\n\t"					\
 		     "pushfq\n\tpopq %[f]"				\
 		     : [f] "=r"(f), [m] "+m"(memop), "+a"(lo), "+d"(hi)	\
 		     : [a] "r"(a), [b] "r"(b), "b"(1UL), "c"(0UL)	\
-		     : "cc", "memory")
+		     : "cc", "memory");					\
+	return f;							\
+}
 
-	if (wide) {
+DEFINE_CMPXCHG(cmpxchg8b, "cmpxchg8b", mem8)
+DEFINE_CMPXCHG(lock_cmpxchg8b, "lock cmpxchg8b", mem8)
+DEFINE_CMPXCHG(cmpxchg16b, "cmpxchg16b", mem16)
+DEFINE_CMPXCHG(lock_cmpxchg16b, "lock cmpxchg16b", mem16)
+
+static const struct form {
+	const char *name;
+	unsigned long (*run)(unsigned long a, unsigned long b);
+	int wide;
+} forms[] = {
+	{ "cmpxchg8b", cmpxchg8b, 0 },
+	{ "lock cmpxchg8b", lock_cmpxchg8b, 0 },
+	{ "cmpxchg16b", cmpxchg16b, 1 },
+	{ "lock cmpxchg16b", lock_cmpxchg16b, 1 },
+};
+
+/* Memory holds @old (0 compares equal) before each execution. */
+static unsigned long run_form(const struct form *fm, unsigned long a,
+			      unsigned long b, unsigned long old)
+{
+	if (fm->wide)
 		mem16 = old;
-		if (lock)
-			CMPXCHG_ASM("lock cmpxchg16b", mem16);
-		else
-			CMPXCHG_ASM("cmpxchg16b", mem16);
-	} else {
+	else
 		mem8 = old;
-		if (lock)
-			CMPXCHG_ASM("lock cmpxchg8b", mem8);
-		else
-			CMPXCHG_ASM("cmpxchg8b", mem8);
-	}
-#undef CMPXCHG_ASM
-	return f;
+	return fm->run(a, b);
 }
 
 int main(void)
 {
-	static const char * const names[] = {
-		"cmpxchg8b", "lock cmpxchg8b", "cmpxchg16b", "lock cmpxchg16b",
-	};
 	unsigned long a = 0, b = B_OPERAND;
 	unsigned long ref = flags_after_cmp(a, b);
-	int form, equal, i, bad_forms = 0;
+	unsigned int form, i;
+	int equal, bad_forms = 0;
 
-	for (form = 0; form < 4; form++) {
+	for (form = 0; form < ARRAY_SIZE(forms); form++) {
 		for (equal = 1; equal >= 0; equal--) {
 			unsigned long want = (ref & ~F_ZF) | (equal ? F_ZF : 0);
 			unsigned long got = 0;
 			int bad = 0;
 
 			for (i = 0; i < ROUNDS; i++) {
-				got = flags_after_cmpxchg(a, b, equal ? 0 : 5,
-							  form & 1, form >> 1);
+				got = run_form(&forms[form], a, b, equal ? 0 : 5);
 				if (got != want)
 					bad++;
 			}
 			printf("%s (%s): RFLAGS %#lx, want %#lx: %d of %d differ\n",
-			       names[form], equal ? "exchanged" : "not exchanged",
+			       forms[form].name,
+			       equal ? "exchanged" : "not exchanged",
 			       got, want, bad, ROUNDS);
 			if (bad)
 				bad_forms++;
