@@ -64,7 +64,7 @@ cat > /tmp/$DOM.xml <<EOF
     <type arch='x86_64' machine='q35'>hvm</type>
     <kernel>$I40EVFM_BZIMAGE</kernel>
     <initrd>/tmp/libvirt-l2.cpio.gz</initrd>
-    <cmdline>console=ttyS0 panic=-1 loglevel=4 mitigations=off no_timer_check</cmdline>
+    <cmdline>$L2_CMDLINE</cmdline>
   </os>
   <features><acpi/></features>
   <cpu mode='host-passthrough'/>

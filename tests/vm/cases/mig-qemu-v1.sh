@@ -57,7 +57,7 @@ l2() { # NAME UUID EXTRA... - start an L2 QEMU in the background
 		-serial "file:/results/migv1-$name.log" \
 		-monitor "unix:/tmp/$name.mon,server=on,wait=off" \
 		-kernel "$I40EVFM_BZIMAGE" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 loglevel=4 mitigations=off no_timer_check" \
+		-append "$L2_CMDLINE" \
 		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid,x-enable-migration=on,id=vf0" \
 		"$@" > "/results/migv1-$name.qemu.log" 2>&1 &
 }
