@@ -133,7 +133,12 @@ kvm_trace_save() {
 	grep -q 'KVM_EXIT_SHUTDOWN' "$log" || return 0
 	grep -B 80 -m 1 'KVM_EXIT_SHUTDOWN' "$log" > "/results/$1-l2-shutdown.log"
 	echo "# KVM: L2 shut down (triple fault); its last events:"
-	grep -vE 'kvm_(entry|fpu):' "/results/$1-l2-shutdown.log" | tail -n 12 |
+	kvm_trace_last "/results/$1-l2-shutdown.log" 12
+}
+# kvm_trace_last FILE N - the last N events of a saved trace other than
+# entries and FPU loads, as comment lines for the test log
+kvm_trace_last() {
+	grep -vE 'kvm_(entry|fpu):' "$1" 2>/dev/null | tail -n "$2" |
 		sed 's/^ *//; s/^/#   /'
 }
 

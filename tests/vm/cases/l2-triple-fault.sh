@@ -24,8 +24,7 @@ check "it got as far as the restart" grep -q L2-TRIPLE-FAULT-NOW /results/tf-l2.
 check "the KVM trace has L2's exits" grep -q 'kvm_exit:' /results/tf-kvm-trace.log
 check "KVM reported the triple fault (NAME-l2-shutdown.log)" \
 	grep -q 'KVM_EXIT_SHUTDOWN' /results/tf-l2-shutdown.log
-grep -vE 'kvm_(entry|fpu):' /results/tf-l2-shutdown.log 2>/dev/null | tail -n 6 |
-	sed 's/^ *//; s/^/#   /'
+kvm_trace_last /results/tf-l2-shutdown.log 6
 # Were this test to fail, run-l1.sh would take the record for a crash of
 # L2 under test and retry: keep it under another name.
 mv /results/tf-l2-shutdown.log /results/tf-l2-shutdown.expected 2>/dev/null
