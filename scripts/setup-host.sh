@@ -31,23 +31,13 @@ if [ "$(id -u)" != 0 ]; then
 	die "run as root (installs Debian packages)"
 fi
 
-src=/etc/apt/sources.list.d/i40e-vf-mdev-src.sources
-if ! grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-	log "adding deb-src entries ($src) for apt-get source qemu"
-	cat > "$src" <<'SRC'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: bookworm-security
-Components: main
-SRC
+# deb-src (apt-get source) and the backports suite (the modern consumer
+# stack) derived from the machine's own entries: same archive, same
+# Signed-By, same format.  Rewrites what an earlier version wrote.
+if [ "$("$TOP/scripts/apt-sources.py")" = written ]; then
+	log "apt entries for deb-src and backports (re)written"
 	rm -f "$CACHE/.apt-updated"
 fi
-
 missing=()
 for p in "${PKGS[@]}"; do
 	name=${p%%=*} ver=${p#*=}
@@ -58,11 +48,13 @@ for p in "${PKGS[@]}"; do
 	*) missing+=("$p") ;;
 	esac
 done
-if [ ${#missing[@]} -gt 0 ] || ! apt-cache showsrc qemu >/dev/null 2>&1; then
+if [ ${#missing[@]} -gt 0 ] || ! apt-cache showsrc qemu >/dev/null 2>&1 ||
+   [ ! -e "$CACHE/.apt-updated" ]; then
 	log "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >/dev/null
-	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+	apt-get update -q >/dev/null || die "apt-get update failed"
+	touch "$CACHE/.apt-updated"
+	[ ${#missing[@]} = 0 ] || apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
 		die "apt-get install failed"
 fi
 # The kernel packages' postinst may start nothing here; libvirt is started
