@@ -5,8 +5,10 @@
 # hw/net/xl710) and the patch series in patches/qemu.
 #
 # Prints the path of the qemu-system-x86_64 binary on stdout.
-# The build directory is keyed by the source version, the patch series and
-# this script; the model is compiled incrementally by ninja on every call.
+# The source and build directories are keyed by all their inputs: the
+# source version, the patch series, the configure arguments and the model
+# (copied into the source, so two clones sharing the cache never build
+# each other's model).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -23,7 +25,7 @@ CONFIGURE_ARGS=(--target-list=x86_64-softmmu
 	--disable-nettle --disable-gcrypt --disable-libssh
 	--disable-glusterfs --disable-rbd --disable-libiscsi
 	--disable-libnfs --disable-bpf --disable-vde --disable-netmap)
-key=$(hash_inputs "$TOP/patches/qemu" <(echo "$DEB_QEMU_VER ${CONFIGURE_ARGS[*]}"))
+key=$(hash_inputs "$TOP/patches/qemu" "$TOP/tests/model" <(echo "$DEB_QEMU_VER ${CONFIGURE_ARGS[*]}"))
 src=$CACHE/qemu/src-$key
 build=${QEMU_BUILD_DIR:-$CACHE/qemu/build-$key}
 
@@ -53,6 +55,7 @@ prepare_source() {
 			patch -d "$src" -p1 --quiet < "$TOP/patches/qemu/$p"
 		done < "$TOP/patches/qemu/series"
 	fi
+	cp -a "$TOP/tests/model" "$src/hw/net/xl710"
 	echo "subdir('xl710')" >> "$src/hw/net/meson.build"
 	touch "$src/.done"
 }
@@ -70,8 +73,6 @@ configure() {
 main() {
 	fetch_source
 	prepare_source
-	# The model lives in the clone; point the source at this clone's copy.
-	ln -sfn "$TOP/tests/model" "$src/hw/net/xl710"
 	configure
 	log "building QEMU (ninja -j$JOBS) in $build"
 	ninja -C "$build" -j"$JOBS" qemu-system-x86_64 > "$build/ninja.log" 2>&1 ||
