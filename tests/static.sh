@@ -6,6 +6,7 @@
 #     no warnings
 #   - the Debian 6.1 headers: builds, or stops with the documented message
 #     naming the supported kernel range
+# A tool that is missing or crashes is a failure, never a silent pass.
 
 . "$(dirname "$0")/../scripts/lib.sh"
 set +e
@@ -23,14 +24,24 @@ mkdir -p "$work"
 if [ ! -f "$LINUX_SRC/.done" ]; then "$TOP/scripts/build-kernel.sh" --unpack-only >/dev/null 2>&1; fi
 files=$(cd "$TOP" && ls drivers/vfio/mdev/i40e_vf_mdev/*.[ch] include/uapi/linux/*.h \
 	samples/*/*.c samples/*.c 2>/dev/null)
-if [ -n "$files" ]; then
-	(cd "$TOP" && perl "$LINUX_SRC/scripts/checkpatch.pl" --no-tree --strict \
-		--terse --show-types --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files) \
+cp=$LINUX_SRC/scripts/checkpatch.pl
+if [ ! -f "$cp" ] || ! perl -e 1; then
+	res 1 "checkpatch: $cp or perl missing"
+elif [ -z "$files" ]; then
+	res 1 "checkpatch: no files to check"
+else
+	# checkpatch exits non-zero for any ERROR, WARNING or CHECK, and perl
+	# with 255 when it dies; both fail, as does a log without checkpatch's
+	# own per-file verdicts.
+	(cd "$TOP" && perl "$cp" --no-tree --strict --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files) \
 		> "$work/checkpatch.log" 2>&1
-	grep -qE 'ERROR|WARNING|CHECK' "$work/checkpatch.log"
-	rc=$((1 - $?))
-	[ $rc = 0 ] || head -n 30 "$work/checkpatch.log"
-	res $rc "checkpatch --strict clean ($(echo "$files" | wc -w) files)"
+	rc=$?
+	n=$(grep -cE '^total: 0 errors, 0 warnings, 0 checks' "$work/checkpatch.log")
+	[ $rc = 0 ] && [ "$n" = "$(echo "$files" | wc -w)" ]
+	rc=$?
+	[ $rc = 0 ] || grep -E '^(ERROR|WARNING|CHECK)|^[^ ].*(line|died)' "$work/checkpatch.log" | head -n 30
+	res $rc "checkpatch --strict clean ($(echo "$files" | wc -w) files, exit and per-file totals)"
 fi
 
 [ -f "$drv/Makefile" ] || { echo "$passed passed, $failed failed"; exit 0; }
@@ -51,14 +62,22 @@ grep -E 'warning:|error:' "$work/w1.log" | head -n 20
 [ $rc = 0 ] && ! grep -qE 'warning:|error:' "$work/w1.log"
 res $? "W=1 build against stock $DEB_KVER headers, no warnings"
 
-build sparse "/usr/src/linux-headers-$DEB_KVER" C=1
-rc=$?
-grep -E 'warning:|error:' "$work/sparse.log" | head -n 20
-[ $rc = 0 ] && ! grep -qE 'warning:|error:' "$work/sparse.log"
-res $? "sparse (C=1) clean"
+if ! command -v sparse > /dev/null; then
+	res 1 "sparse (C=1): sparse is not installed"
+else
+	build sparse "/usr/src/linux-headers-$DEB_KVER" C=1
+	rc=$?
+	# Kbuild prints a CHECK line for every object the checker ran on.
+	grep -q 'CHECK .*main\.c' "$work/sparse.log" || { echo "sparse did not run"; rc=1; }
+	grep -E 'warning:|error:' "$work/sparse.log" | head -n 20
+	[ $rc = 0 ] && ! grep -qE 'warning:|error:' "$work/sparse.log"
+	res $? "sparse (C=1) clean"
+fi
 
 k61=$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | tail -n 1)
-if [ -n "$k61" ]; then
+if [ -z "$k61" ]; then
+	res 1 "Debian 6.1 headers missing (linux-headers-amd64, scripts/setup-host.sh)"
+else
 	build k61 "$k61"
 	rc=$?
 	if [ $rc = 0 ]; then
