@@ -5,10 +5,13 @@
 # hw/net/xl710) and the patch series in patches/qemu.
 #
 # Prints the path of the qemu-system-x86_64 binary on stdout.
-# The source and build directories are keyed by all their inputs: the
-# source version, the patch series, the configure arguments and the model
-# (copied into the source, so two clones sharing the cache never build
-# each other's model).
+# The binary is keyed by all its inputs: the source version, the patch
+# series, the configure arguments and the model.  The source and build
+# trees are keyed by everything but the model and shared under a lock: the
+# clone's model is copied into the source (only changed files, so ninja
+# rebuilds just those) and the result is copied out to the full key's
+# directory, so two clones sharing the cache never test each other's
+# model and a model change costs an incremental build.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -25,9 +28,10 @@ CONFIGURE_ARGS=(--target-list=x86_64-softmmu
 	--disable-nettle --disable-gcrypt --disable-libssh
 	--disable-glusterfs --disable-rbd --disable-libiscsi
 	--disable-libnfs --disable-bpf --disable-vde --disable-netmap)
-key=$(hash_inputs "$TOP/patches/qemu" "$TOP/tests/model" <(echo "$DEB_QEMU_VER ${CONFIGURE_ARGS[*]}"))
+key=$(hash_inputs "$TOP/patches/qemu" <(echo "$DEB_QEMU_VER ${CONFIGURE_ARGS[*]}"))
+bin=$CACHE/qemu/bin-$(hash_inputs "$TOP/tests/model" <(echo "$key"))/qemu-system-x86_64
 src=$CACHE/qemu/src-$key
-build=${QEMU_BUILD_DIR:-$CACHE/qemu/build-$key}
+build=$CACHE/qemu/build-$key
 
 fetch_source() {
 	[ -f "$src_pristine/.done" ] && return
@@ -55,7 +59,6 @@ prepare_source() {
 			patch -d "$src" -p1 --quiet < "$TOP/patches/qemu/$p"
 		done < "$TOP/patches/qemu/series"
 	fi
-	cp -a "$TOP/tests/model" "$src/hw/net/xl710"
 	echo "subdir('xl710')" >> "$src/hw/net/meson.build"
 	touch "$src/.done"
 }
@@ -71,14 +74,21 @@ configure() {
 }
 
 main() {
+	[ -x "$bin" ] && { echo "$bin"; return; }
 	fetch_source
 	prepare_source
+	# This clone's model: files that differ get a new time (not the
+	# clone's, which may be older than the objects), the rest stay.
+	rsync -rl --checksum --delete "$TOP/tests/model/" "$src/hw/net/xl710/"
 	configure
 	log "building QEMU (ninja -j$JOBS) in $build"
 	ninja -C "$build" -j"$JOBS" qemu-system-x86_64 > "$build/ninja.log" 2>&1 ||
 		{ grep -E 'error|Error' -A3 "$build/ninja.log" | head -40 >&2
 		  die "QEMU build failed (full log: $build/ninja.log)"; }
-	echo "$build/qemu-system-x86_64"
+	mkdir -p "$(dirname "$bin")"
+	cp "$build/qemu-system-x86_64" "$bin.tmp"
+	mv "$bin.tmp" "$bin"
+	echo "$bin"
 }
 
 mkdir -p "$CACHE/locks"
