@@ -12,9 +12,12 @@
  *
  * The mailbox pages are always trapped.  The Tx/Rx tail pages are not: the
  * data path must not trap.  trap->pages is a bitmap so that dirty tracking
- * can trap the tail pages while it runs; whoever sets a bit in it must also
- * invalidate existing mappings of the page and have userspace re-read the
- * sparse mmap capability before relying on the trap.
+ * can trap the tail pages while it runs, and so that tests can
+ * (i40e_vf_mdev_trap_tails(), debugfs "trap_tail"); whoever sets a bit in
+ * it must also invalidate existing mappings of the page and have
+ * userspace re-read the sparse mmap capability before relying on the
+ * trap.  The fault handler of BAR0 mappings refuses trapped pages, so an
+ * invalidated mapping cannot map the page again behind the trap.
  */
 
 #include <linux/bitmap.h>
@@ -22,6 +25,7 @@
 #include <linux/find.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -229,6 +233,126 @@ bool i40e_vf_mdev_trap_hit(struct i40e_vf_mdev_dev *idev, u64 start, u64 len)
 	mutex_unlock(&trap->lock);
 
 	return hit;
+}
+
+#ifndef I40E_VF_MDEV_NO_DEVICE_INODE
+/*
+ * Fault handler of the user's BAR0 mappings.  trap->lock is held across
+ * vfio-pci-core's handler, so a page cannot be mapped between
+ * i40e_vf_mdev_trap_tails() trapping it and zapping its mappings.
+ */
+static vm_fault_t i40e_vf_mdev_bar0_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct vfio_pci_core_device *vdev = vma->vm_private_data;
+	struct i40e_vf_mdev_dev *idev = container_of(vdev, struct i40e_vf_mdev_dev,
+						     core_device);
+	struct i40e_vf_mdev_trap *trap = &idev->trap;
+	u64 pgoff = vma->vm_pgoff &
+		    ((1ULL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
+	unsigned long page = pgoff + ((vmf->address - vma->vm_start) >> PAGE_SHIFT);
+	vm_fault_t ret;
+
+	mutex_lock(&trap->lock);
+	if (page < I40E_VF_MDEV_BAR0_PAGES && test_bit(page, trap->pages))
+		ret = VM_FAULT_SIGBUS;
+	else
+		ret = trap->core_vm_ops->fault(vmf);
+	mutex_unlock(&trap->lock);
+
+	return ret;
+}
+
+/* No huge_fault: BAR0 (64 KiB) is mapped with small pages anyway */
+static const struct vm_operations_struct i40e_vf_mdev_bar0_vm_ops = {
+	.fault = i40e_vf_mdev_bar0_fault,
+};
+#endif
+
+/**
+ * i40e_vf_mdev_trap_mmap() - take over the faults of a new BAR0 mapping
+ * @idev: the device
+ * @vma: a mapping of BAR0 that vfio_pci_core_mmap() just set up
+ *
+ * A page that is trapped by the time it is touched is not mapped (the
+ * access gets SIGBUS); vfio-pci-core's fault handler maps the others.
+ * Since Linux 6.10 vfio-pci-core's mappings have no operations besides
+ * their fault handlers; before, they had open and close too and are left
+ * alone (i40e_vf_mdev_trap_tails() is not supported there).
+ */
+void i40e_vf_mdev_trap_mmap(struct i40e_vf_mdev_dev *idev,
+			    struct vm_area_struct *vma)
+{
+#ifndef I40E_VF_MDEV_NO_DEVICE_INODE
+	struct i40e_vf_mdev_trap *trap = &idev->trap;
+
+	mutex_lock(&trap->lock);
+	if (!trap->core_vm_ops)
+		trap->core_vm_ops = vma->vm_ops;
+	vma->vm_ops = &i40e_vf_mdev_bar0_vm_ops;
+	mutex_unlock(&trap->lock);
+#endif
+}
+
+/**
+ * i40e_vf_mdev_trap_tails() - trap the Tx/Rx queue tail pages, or not
+ * @idev: the device
+ * @trap_them: trap the pages (true) or make them mmap()able again (false)
+ *
+ * For tests of the trap accounting (debugfs "trap_tail"): with the tail
+ * pages trapped, every doorbell write of the data path is a trapped access
+ * counted as "datapath".  The pages leave the sparse mmap areas reported
+ * from now on, mmap() of them is refused, and existing user mappings of
+ * them are zapped; touching them through such a mapping gets SIGBUS.  A
+ * VMM started after the change reads the new areas and goes through the
+ * trap.  Untrapped again, the pages can be mapped and faulted in again.
+ *
+ * Return: 0, or -EOPNOTSUPP on kernels before 6.10, where vfio devices
+ * have no address space of their own to zap mappings in.
+ */
+int i40e_vf_mdev_trap_tails(struct i40e_vf_mdev_dev *idev, bool trap_them)
+{
+#ifndef I40E_VF_MDEV_NO_DEVICE_INODE
+	struct address_space *mapping = idev->core_device.vdev.inode->i_mapping;
+	loff_t bar0 = VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR0_REGION_INDEX);
+	struct i40e_vf_mdev_trap *trap = &idev->trap;
+	static const u64 tails[][2] = {
+		{ I40E_VF_MDEV_TX_TAIL_START, I40E_VF_MDEV_TX_TAIL_END },
+		{ I40E_VF_MDEV_RX_TAIL_START, I40E_VF_MDEV_RX_TAIL_END },
+	};
+	unsigned int i;
+
+	mutex_lock(&trap->lock);
+	for (i = 0; i < ARRAY_SIZE(tails); i++) {
+		unsigned long first = tails[i][0] >> PAGE_SHIFT;
+		unsigned long nr = DIV_ROUND_UP(tails[i][1], PAGE_SIZE) - first;
+
+		if (!trap_them) {
+			bitmap_clear(trap->pages, first, nr);
+			continue;
+		}
+		bitmap_set(trap->pages, first, nr);
+		unmap_mapping_range(mapping, bar0 + ((loff_t)first << PAGE_SHIFT),
+				    (loff_t)nr << PAGE_SHIFT, true);
+	}
+	mutex_unlock(&trap->lock);
+	return 0;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+/**
+ * i40e_vf_mdev_tails_trapped() - whether the tail pages are trapped
+ * @idev: the device
+ *
+ * Return: true if i40e_vf_mdev_trap_tails() trapped them.
+ */
+bool i40e_vf_mdev_tails_trapped(struct i40e_vf_mdev_dev *idev)
+{
+	return i40e_vf_mdev_trap_hit(idev, I40E_VF_MDEV_RX_TAIL_START,
+				     I40E_VF_MDEV_RX_TAIL_END -
+				     I40E_VF_MDEV_RX_TAIL_START);
 }
 
 /*

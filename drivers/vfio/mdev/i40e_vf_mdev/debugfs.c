@@ -11,6 +11,13 @@
  *	mailbox	the shadow of the mailbox ring registers, one
  *		"<name> <offset> <value> <written|unset>" per line
  *	migration	migration state and counters (mig_engine.c)
+ *	trap_tail	0 or 1: whether the pages of the Tx/Rx queue tail
+ *		registers are trapped (default 0).  Writing 1 traps them
+ *		(i40e_vf_mdev_trap_tails()): tail writes are then counted as
+ *		"datapath" in traps, for tests that the count can show them.
+ *		Set it before the VMM opens the device: a VMM that mapped the
+ *		pages gets SIGBUS when it touches them.  Writing 0 makes them
+ *		mmap()able again.  Linux 6.10 and later.
  *
  * Not an ABI; for tests and debugging.
  */
@@ -86,6 +93,23 @@ static int i40e_vf_mdev_mailbox_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(i40e_vf_mdev_mailbox);
 
+static int i40e_vf_mdev_trap_tail_get(void *data, u64 *val)
+{
+	*val = i40e_vf_mdev_tails_trapped(data);
+	return 0;
+}
+
+static int i40e_vf_mdev_trap_tail_set(void *data, u64 val)
+{
+	if (val > 1)
+		return -EINVAL;
+	return i40e_vf_mdev_trap_tails(data, val);
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(i40e_vf_mdev_trap_tail_fops,
+			 i40e_vf_mdev_trap_tail_get,
+			 i40e_vf_mdev_trap_tail_set, "%llu\n");
+
 /**
  * i40e_vf_mdev_debugfs_add() - create a device's debugfs directory
  * @idev: the device, whose mdev names the directory
@@ -102,6 +126,8 @@ void i40e_vf_mdev_debugfs_add(struct i40e_vf_mdev_dev *idev)
 			    &i40e_vf_mdev_traps_fops);
 	debugfs_create_file("mailbox", 0400, dir, idev,
 			    &i40e_vf_mdev_mailbox_fops);
+	debugfs_create_file_unsafe("trap_tail", 0600, dir, idev,
+				   &i40e_vf_mdev_trap_tail_fops);
 	i40e_vf_mdev_mig_debugfs_add(idev, dir);
 	idev->debugfs = dir;
 }

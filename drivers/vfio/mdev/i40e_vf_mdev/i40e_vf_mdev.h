@@ -11,6 +11,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/mdev.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
@@ -151,6 +152,9 @@ struct i40e_vf_mdev_trap_stats {
  * @mbx_stale: the VF was reset since @mbx was written: set without @lock
  *	by i40e_vf_mdev_trap_mark_reset(), acted on and cleared under it
  * @stats: access counters, exposed in debugfs
+ * @core_vm_ops: vfio-pci-core's operations of BAR0 mappings, whose fault
+ *	handler maps the pages that are not trapped; NULL until BAR0 is
+ *	first mmap()ed
  */
 struct i40e_vf_mdev_trap {
 	struct mutex lock;		/* see above */
@@ -158,6 +162,7 @@ struct i40e_vf_mdev_trap {
 	struct i40e_vf_mdev_mbx_shadow mbx;
 	bool mbx_stale;
 	struct i40e_vf_mdev_trap_stats stats;
+	const struct vm_operations_struct *core_vm_ops;
 };
 
 struct i40e_vf_mdev_parent;
@@ -326,6 +331,10 @@ void i40e_vf_mdev_trap_mbx_snapshot(struct i40e_vf_mdev_dev *idev,
 void i40e_vf_mdev_trap_stats(struct i40e_vf_mdev_dev *idev,
 			     struct i40e_vf_mdev_trap_stats *stats,
 			     unsigned long *pages);
+void i40e_vf_mdev_trap_mmap(struct i40e_vf_mdev_dev *idev,
+			    struct vm_area_struct *vma);
+int i40e_vf_mdev_trap_tails(struct i40e_vf_mdev_dev *idev, bool trap_them);
+bool i40e_vf_mdev_tails_trapped(struct i40e_vf_mdev_dev *idev);
 u32 i40e_vf_mdev_mbx_reg_offset(enum i40e_vf_mdev_mbx_reg reg);
 enum i40e_vf_mdev_page_class i40e_vf_mdev_page_class(u64 offset);
 

@@ -164,18 +164,24 @@ static int i40e_vf_mdev_mmap(struct vfio_device *core_vdev,
 	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
 	unsigned int index;
 	u64 pgoff;
+	int ret;
 
 	index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
 	pgoff = vma->vm_pgoff &
 		((1ULL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
 
+	if (index != VFIO_PCI_BAR0_REGION_INDEX)
+		return vfio_pci_core_mmap(core_vdev, vma);
+
 	/* Trapped pages are accessed with read/write only */
-	if (index == VFIO_PCI_BAR0_REGION_INDEX &&
-	    i40e_vf_mdev_trap_hit(idev, pgoff << PAGE_SHIFT,
+	if (i40e_vf_mdev_trap_hit(idev, pgoff << PAGE_SHIFT,
 				  vma->vm_end - vma->vm_start))
 		return -EINVAL;
 
-	return vfio_pci_core_mmap(core_vdev, vma);
+	ret = vfio_pci_core_mmap(core_vdev, vma);
+	if (!ret)
+		i40e_vf_mdev_trap_mmap(idev, vma);
+	return ret;
 }
 
 /*
