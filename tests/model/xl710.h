@@ -163,6 +163,11 @@ struct XL710State {
     uint32_t rx_hold_us;
     uint64_t rx_drops;
 
+    /* x-fault-rx-misdirect (xl710_rx.c): fault injection, 0 = off */
+    uint32_t fault_rx_misdirect;
+    uint64_t fault_vf_rx_frames;    /* frames delivered to VF queues */
+    bool fault_rx_done;
+
     uint8_t *pktbuf;            /* scratch for Rx/Tx staging */
 };
 

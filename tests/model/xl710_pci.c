@@ -349,6 +349,12 @@ static Property xl710_properties[] = {
     DEFINE_PROP_UINT32("vfs", XL710State, num_vfs_max, 8),
     /* how long a frame for a full Rx queue may hold the port */
     DEFINE_PROP_UINT32("rx-hold-us", XL710State, rx_hold_us, 2000),
+    /*
+     * Fault injection for the harness's negative control: the Nth frame
+     * delivered to a VF queue goes to the wrong buffer (xl710_rx.c).
+     */
+    DEFINE_PROP_UINT32("x-fault-rx-misdirect", XL710State,
+                       fault_rx_misdirect, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -61,6 +61,58 @@ static void xl710_rx_drop(XL710State *s, XL710VSI *v, XL710RxQ *r)
     }
 }
 
+/*
+ * Fault injection (property x-fault-rx-misdirect=N, a negative control
+ * for the test harness): the Nth frame of at least XL710_FAULT_MIN_LEN
+ * bytes delivered to a VF queue is written by DMA into the buffer of the
+ * *next* descriptor, while its own descriptor is completed as usual (DD,
+ * EOF, length), so the driver hands up whatever its own buffer held
+ * before.  The next frame overwrites the misdirected bytes.  Shorter
+ * frames (ARP, TCP control segments) are not counted, so where the fault
+ * lands does not depend on when a guest's neighbour entries expire.  If
+ * the Nth frame needs more than one buffer or the next descriptor is not
+ * posted (beyond the tail), the fault moves to the next VF frame that
+ * qualifies.  Fires once; logged as a guest error for information only.
+ * Returns true and the wrong buffer address in *addr for the frame that
+ * gets the fault.
+ */
+#define XL710_FAULT_MIN_LEN 128
+
+static bool xl710_rx_fault(XL710State *s, XL710RxQ *r, int q, size_t total,
+                           uint64_t *addr)
+{
+    unsigned dsize = r->dsize32 ? 32 : 16;
+    uint32_t next = (r->head + 1) % r->qlen;
+    uint64_t rd[2];
+
+    if (!s->fault_rx_misdirect || s->fault_rx_done || r->fn < 0 ||
+        total < XL710_FAULT_MIN_LEN) {
+        return false;
+    }
+    if (s->fault_vf_rx_frames < s->fault_rx_misdirect) {
+        s->fault_vf_rx_frames++;
+    }
+    if (s->fault_vf_rx_frames < s->fault_rx_misdirect) {
+        return false;
+    }
+    if (DIV_ROUND_UP(total, r->dbuff) != 1 || xl710_rx_avail(r) < 2 ||
+        !xl710_dma_read(s, r->fn, r->base + (uint64_t)next * dsize, rd,
+                        sizeof(rd))) {
+        qemu_log_mask(LOG_GUEST_ERROR, "xl710: x-fault-rx-misdirect: "
+                      "frame of %zu bytes for Rx queue %d not eligible, "
+                      "deferred\n", total, q);
+        return false;
+    }
+    *addr = le64_to_cpu(rd[0]);
+    s->fault_rx_done = true;
+    qemu_log_mask(LOG_GUEST_ERROR, "xl710: x-fault-rx-misdirect: VF frame "
+                  "%" PRIu64 " (%zu bytes) for Rx queue %d (fn %d) "
+                  "descriptor %u written to the buffer of descriptor %u "
+                  "(0x%" PRIx64 ") instead\n", s->fault_vf_rx_frames, total,
+                  q, r->fn, r->head, next, *addr);
+    return true;
+}
+
 void xl710_rx_deliver(XL710State *s, XL710VSI *v, const uint8_t *frame,
                       size_t len, uint16_t l2tag1, bool tag_valid)
 {
@@ -69,6 +121,8 @@ void xl710_rx_deliver(XL710State *s, XL710VSI *v, const uint8_t *frame,
     size_t total = len, off = 0;
     uint32_t crc;
     uint8_t crcb[4];
+    uint64_t wrong = 0;
+    bool misdirect;
 
     if (!r) {
         return;
@@ -85,12 +139,13 @@ void xl710_rx_deliver(XL710State *s, XL710VSI *v, const uint8_t *frame,
         xl710_rx_drop(s, v, r);
         return;
     }
+    misdirect = xl710_rx_fault(s, r, q, total, &wrong);
     while (off < total) {
         uint64_t daddr = r->base + (uint64_t)r->head * (r->dsize32 ? 32 : 16);
         uint64_t rd[2], wb[4] = { 0 };
         size_t chunk = MIN(r->dbuff, total - off);
         bool eof = off + chunk >= total;
-        uint64_t qw1;
+        uint64_t qw1, baddr;
 
         if (!xl710_dma_read(s, r->fn, daddr, rd, sizeof(rd))) {
             qemu_log_mask(LOG_GUEST_ERROR, "xl710: Rx queue %d descriptor "
@@ -99,17 +154,18 @@ void xl710_rx_deliver(XL710State *s, XL710VSI *v, const uint8_t *frame,
             R(s, XL_QRX_ENA(q)) &= ~XL_QENA_STAT;
             return;
         }
+        /* a misdirected frame has one buffer (xl710_rx_fault) */
+        baddr = misdirect ? wrong : le64_to_cpu(rd[0]);
         if (off < len) {
             size_t n = MIN(chunk, len - off);
 
-            xl710_dma_write(s, r->fn, le64_to_cpu(rd[0]), frame + off, n);
+            xl710_dma_write(s, r->fn, baddr, frame + off, n);
             if (n < chunk) {
-                xl710_dma_write(s, r->fn, le64_to_cpu(rd[0]) + n,
+                xl710_dma_write(s, r->fn, baddr + n,
                                 crcb + (off + n - len), chunk - n);
             }
         } else {
-            xl710_dma_write(s, r->fn, le64_to_cpu(rd[0]),
-                            crcb + (off - len), chunk);
+            xl710_dma_write(s, r->fn, baddr, crcb + (off - len), chunk);
         }
         qw1 = XL_RXD_DD | ((uint64_t)chunk << XL_RXD_LEN_SHIFT);
         if (eof) {
