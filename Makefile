@@ -6,7 +6,8 @@
 #   make demo       the main job: boot host -> L1 -> L2 and pass traffic
 #   make check      the whole test suite; ends with "N passed, N failed"
 #   make bench      benchmarks (printed ratios, e.g. mdev vs vfio-pci)
-#   make vm-shell   an interactive L1 (KERNEL=stock|project|debug)
+#   make vm-shell   an interactive L1 (KERNEL=stock|project|debug,
+#                   STACK=modern for QEMU 10 and libvirt 11.3)
 #   make module     build the driver for the running kernel (KVER=...)
 #   make kernels    build the project and debug test kernels
 #   make qemu       build QEMU with the XL710 model
@@ -31,7 +32,8 @@ bench: setup
 	RUN_BENCH=1 tests/run.sh 'mdev-bench@*'
 
 vm-shell: setup
-	tests/vm/run-l1.sh --interactive --timeout 86400 --kernel $(KERNEL) tests/vm/shell.sh
+	tests/vm/run-l1.sh --interactive --timeout 86400 --kernel $(KERNEL) \
+		$(if $(STACK),--stack $(STACK)) tests/vm/shell.sh
 
 module:
 	$(MAKE) -C /lib/modules/$(KVER)/build M=$(CURDIR)/drivers/vfio/mdev/i40e_vf_mdev modules

@@ -36,6 +36,10 @@ ip link set lo up
 TOP=$(param top)
 export TOP CACHE=$(param cache) I40EVFM_KERNEL=$(param kernel)
 export I40EVFM_BZIMAGE=$(param bzimage) RESULTS=/results
+# The consumer stack l1-init layered in (a case's "# stack:" header):
+# "modern" (QEMU 10.0, libvirt 11.3) or Debian 12's (QEMU 7.2, libvirt 9.0).
+I40EVFM_STACK=$(param stack)
+export I40EVFM_STACK=${I40EVFM_STACK:-debian12}
 test=$(param test)
 tmo=$(param timeout)
 name=$(basename "$test" .sh)

@@ -4,19 +4,33 @@
 # one test script inside it.
 #
 #   run-l1.sh [--kernel stock|project|debug] [--timeout SECS] [--results DIR]
-#             [--model] [--interactive] [--qemu-arg ARG]... TEST_SCRIPT
+#             [--model] [--stack debian12|modern] [--interactive]
+#             [--qemu-arg ARG]... TEST_SCRIPT
 #
 # TEST_SCRIPT is a path relative to the repository root, run by bash in L1
 # with $TOP, $CACHE, $RESULTS (=/results, written back to the host) set.
 #
-# Exit status: 0 the test passed, 1 the test failed (including a crash or
-# hang whose evidence names code under test), 2 infrastructure failure (an
-# oops elsewhere, or no sign that the test started): the caller may retry.
-# The verdict and its reason are in RESULTS/verdict.
+# Exit status: 0 the test passed and its run shows no evidence against
+# code under test; 1 the test failed (any crash, hang, kernel report,
+# IOMMU fault, new model guest error or payload mismatch counts against
+# code under test); 2 infrastructure failure, only for the recorded
+# signatures of tests/vm/STABILITY.md (L1 never reached the test, a
+# report while booting before any code under test was loaded, an L2
+# triple fault with no other evidence): the caller may retry.  The
+# verdict and its reason are in RESULTS/verdict.
 #
 # The test script's header gives the defaults: "# timeout: SECS" (else
-# 600), "# machine: xl710" (as --model) and "# owns: REGEX" (see ours
-# below); --timeout and --model override them.
+# 600), "# machine: xl710" (as --model); and what the run is judged on:
+# "# owns: REGEX" (reports the case is about), "# allow: REGEX" (kernel
+# log lines it provokes on purpose) and "# allow-guest-errors: REGEX"
+# (model guest errors it provokes on purpose).  --timeout and --model
+# override the first two.
+#
+# The consumer stack in L1 (QEMU, libvirt) is the header's "# stack:
+# NAME" or --stack NAME: debian12 (the default) is the host's own QEMU 7.2
+# and libvirt 9.0; modern layers QEMU 10.0 and libvirt 11.3 from Debian's
+# backports (scripts/build-modern-stack.sh) over L1's root
+# (tests/vm/l1-init).
 #
 # --model adds the XL710 model (tests/model) behind its own root port
 # (L1 BDF 0000:03:00.0, VFs from 03:00.1) on the same hub as the e1000e
@@ -26,7 +40,7 @@
 
 . "$(dirname "$0")/../../scripts/lib.sh"
 
-kernel=stock tmo='' results='' interactive=0 model=0 qemu_extra=()
+kernel=stock tmo='' results='' interactive=0 model=0 qemu_extra=() stack=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
@@ -34,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--results) results=$2; shift 2 ;;
 	--interactive) interactive=1; shift ;;
 	--model) model=1; shift ;;
+	--stack) stack=$2; shift 2 ;;
 	--qemu-arg) qemu_extra+=("$2"); shift 2 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -46,6 +61,15 @@ header() { sed -n "s/^# $1: *//p" "$TOP/$test"; }
 tmo=${tmo:-$(header timeout)}
 tmo=${tmo:-600}
 [ "$(header machine)" = xl710 ] && model=1
+# "# model-props: PROP=VALUE[,...]": appended to the model's -device
+# option, e.g. fault injection (tests/model/README.md)
+model_props=$(header model-props)
+stack=${stack:-$(header stack)}
+case "${stack:=debian12}" in
+debian12) stack_root= ;;
+modern) stack_root=$("$TOP/scripts/build-modern-stack.sh")/root ;;
+*) die "unknown stack $stack (debian12, modern)" ;;
+esac
 
 qemu=${QEMU:-$("$TOP/scripts/build-qemu.sh")}
 # Static test programs (tests/vm/progs): L1 sees them at the same path.
@@ -112,18 +136,27 @@ machine=(
 	-device virtio-9p-pci,fsdev=results,mount_tag=results
 	-qmp unix:"$results/qmp.sock",server=on,wait=off
 )
-append="console=ttyS0,115200 loglevel=4 intel_iommu=on panic=-1 oops=panic no_timer_check no5lvl"
+append="console=ttyS0,115200 loglevel=5 log_buf_len=16M intel_iommu=on panic=-1 oops=panic no_timer_check no5lvl"
 append+=" mitigations=off nokaslr i40evfm.top=$TOP i40evfm.cache=$CACHE"
 append+=" i40evfm.test=$test i40evfm.timeout=$tmo i40evfm.kernel=$kernel"
 append+=" i40evfm.bzimage=$bzimage"
 [ -n "$bind_moddir" ] && append+=" i40evfm.moddir=$bind_moddir"
+if [ -n "$stack_root" ]; then
+	# The stack's tree, a lower layer above the host's root in L1
+	# (tests/vm/l1-init), on its own 9p device.
+	append+=" i40evfm.stack=$stack"
+	machine+=(
+		-fsdev local,id=stack,path="$stack_root",readonly=on,security_model=none,multidevs=remap
+		-device virtio-9p-pci,fsdev=stack,mount_tag=stack
+	)
+fi
 if [ "$model" = 1 ]; then
 	# SeaBIOS does not size SR-IOV BARs: let Linux reassign them.
 	append+=" pci=realloc"
 	machine+=(
 		-device pcie-root-port,id=rp3,chassis=3,bus=pcie.0,addr=0x12
 		-netdev hubport,id=hp3,hubid=0
-		-device xl710,bus=rp3,netdev=hp3,mac=52:54:00:40:00:01
+		-device "xl710,bus=rp3,netdev=hp3,mac=52:54:00:40:00:01${model_props:+,$model_props}"
 		-d guest_errors -D "$results/guest-errors.log"
 		-chardev socket,id=qmpsrv,path="$results/qmp-l1.sock",server=on,wait=off
 		-mon chardev=qmpsrv,mode=control
@@ -140,7 +173,7 @@ if [ "$interactive" = 1 ]; then
 	exec "${cmd[@]}" -serial mon:stdio
 fi
 
-log "L1 ($kernel $krel): $test, results in $results"
+log "L1 ($kernel $krel, $stack stack): $test, results in $results"
 # Boot, overlay set-up and power-off take well under 4 minutes even on a
 # loaded machine, and a test that reaches its limit gets 30 s more for the
 # hang report (l1-stage2.sh); the rest is the test's own budget.
@@ -162,7 +195,12 @@ boot_tmo=${L1_BOOT_TIMEOUT:-420}
 	kill $qpid
 ) &
 wdpid=$!
+# Stopped from outside (tests/run.sh's suite deadline): stop L1 too, and
+# still give a verdict.
+stopped=0
+trap 'stopped=1; kill $qpid $wdpid 2>/dev/null' TERM INT
 wait $qpid || qrc=$?
+[ "$stopped" = 1 ] && { qrc=0; wait $qpid || qrc=$?; }
 kill $wdpid 2>/dev/null || true
 wait $wdpid 2>/dev/null || true
 
@@ -178,44 +216,90 @@ tail_console() {
 	return 0
 }
 
-# Evidence that names code under test: our module, the XL710 model, and
-# (once it exists) the patched i40e.
-ours='i40e_vf_mdev|xl710|i40e_pf_mig'
+# The rules of evidence (Documentation/testing.rst): what a failure is
+# blamed on.  Code under test is our module, the XL710 model, the patched
+# i40e and the patched host QEMU.  On the model's machine the upstream
+# i40e and iavf and the network stack in L1 run on the model, so a crash
+# there is evidence too.
+ours='i40e_vf_mdev|xl710'
+# (i40e as a symbol prefix, a module name or a device message, never the
+# project kernel's release string "...-i40evfm".)
+[ "$model" = 1 ] && ours="$ours|i40e([_ :]|\\])|iavf|libie|napi_|netif_|net_rx_action|skb_|dev_hard_start_xmit|dev_queue_xmit"
 # A case about the test stack itself names what it owns ("# owns: REGEX").
 owns=$(header owns)
 [ -n "$owns" ] && ours="$ours|$owns"
 oops='BUG:|Oops|general protection fault|Kernel panic|KASAN:|WARNING:|INFO: possible|INFO: task .* blocked|soft lockup|hard LOCKUP|UBSAN:'
+# Reports in a whole kernel log (the same list the tests use, from lib.sh).
+reports=$(sed -n "s/^DMESG_BAD='\(.*\)'$/\1/p" "$TOP/tests/vm/lib.sh")
+reports="$oops|$reports"
+iommu_fault='DMAR: DRHD: handling fault|DMAR: \[(DMA|INTR-REMAP)'
+# Lines a case expects in its kernel log ("# allow: REGEX", e.g. IOMMU
+# faults from a VF it programs with garbage) and model guest errors it
+# provokes on purpose ("# allow-guest-errors: REGEX").
+allow=$(header allow)
+allow_ge=$(header allow-guest-errors)
 
-# evidence FILE [ALTERNATIVES] - the kernel reports in FILE name code under
-# test (or one of ALTERNATIVES, given as "|a|b").  The module list names
-# every loaded module, and the command line names the cache directory:
-# only the reports themselves (RIP, call trace, message) are evidence.
+# evidence FILE [ALTERNATIVES] - a kernel report in FILE names code under
+# test (or one of ALTERNATIVES, given as "|a|b").  Only the reports
+# themselves count: each from its first line to its "---[ end" line (at
+# most 80 lines), without the module list and the command line, which name
+# every loaded module and the cache directory; log lines after a report
+# (a device message of a driver of ours, say) do not.
 evidence() {
-	sed -n "/$(echo "$oops" | sed 's/|/\\|/g')/,\$p" "$1" |
+	awk -v re="$oops" '$0 ~ re { n = 80 } n > 0 { print; n--; if (/---\[ end/) n = 0 }' "$1" |
 		grep -vE 'Modules linked in:|Command line:' | grep -qE "$ours${2:-}"
 }
-# l2_crash - L1's kernel log names none of our code, and an L2 console
-# (RESULTS/*-l2.log) shows a kernel crash whose report names neither our
-# code nor iavf, the driver of the device under test, or KVM in L1 saw L2
-# triple-fault (RESULTS/*-l2-shutdown.log, written by kvm_trace_save in
-# tests/vm/lib.sh).  L2 runs under KVM on the host QEMU's emulated SVM:
-# TCG's RFLAGS after CMPXCHG16B killed L2s that way (double faults with
-# garbage in RFLAGS, silent triple faults; patches/qemu/0003), and other
-# emulation bugs may be left (tests/vm/STABILITY.md).  Sets l2_crash_in.
-l2_crash() {
+# log_reports FILE - the report lines of a kernel log that the case does
+# not expect
+log_reports() {
+	grep -E "$reports|$iommu_fault" "$1" 2>/dev/null |
+		{ if [ -n "$allow" ]; then grep -vE "$allow"; else cat; fi; }
+}
+# guest_errors - model guest errors that neither the model's list of
+# known ones (tests/model/guest-errors.known) nor the case expects
+guest_errors() {
+	[ "$model" = 1 ] && [ -s "$results/guest-errors.log" ] || return 0
+	grep xl710 "$results/guest-errors.log" |
+		grep -vE -f <(grep -vE '^(#|$)' "$TOP/tests/model/guest-errors.known") |
+		{ if [ -n "$allow_ge" ]; then grep -vE "$allow_ge"; else cat; fi; }
+}
+# against_cut - prints the first piece of evidence against code under test
+# in this run, if any: a kernel report naming it, on the model's machine an
+# IOMMU fault or a new model guest error, or a payload mismatch.
+against_cut() {
+	local f line
+	for f in "$results/dmesg.log" "$results/console.log"; do
+		[ -s "$f" ] && evidence "$f" && { echo "a kernel report in $(basename "$f") names code under test"; return; }
+	done
+	for f in "$results"/*-l2.log; do
+		[ -e "$f" ] && grep -qE "$oops" "$f" && evidence "$f" &&
+			{ echo "an L2 kernel report in $(basename "$f") names code under test"; return; }
+	done
+	if [ "$model" = 1 ]; then
+		line=$(grep -hE "$iommu_fault" "$results/dmesg.log" "$results/console.log" 2>/dev/null |
+			{ if [ -n "$allow" ]; then grep -vE "$allow"; else cat; fi; } | head -n 1)
+		[ -n "$line" ] && { echo "IOMMU fault: ${line#*] }"; return; }
+		line=$(guest_errors | head -n 1)
+		[ -n "$line" ] && { echo "model guest error: $line"; return; }
+	fi
+	line=$(grep -m 1 -E '^not ok - .*(payload|mismatch|wrong byte|corrupt)' "$results/test.log" 2>/dev/null)
+	[ -n "$line" ] && { echo "payload check failed: ${line#not ok - }"; return; }
+	return 0
+}
+# l2_signature - the run matches a recorded emulator signature of an L2
+# death (tests/vm/STABILITY.md, "Infrastructure signatures"): KVM in L1
+# saw L2 triple-fault (KVM_EXIT_SHUTDOWN, RESULTS/*-l2-shutdown.log from
+# kvm_trace_save in tests/vm/lib.sh) and no L2 console shows a kernel
+# report.  Sets l2_crash_in.
+l2_signature() {
 	local f
-	evidence "$results/dmesg.log" && return 1
+	for f in "$results"/*-l2.log; do
+		[ -e "$f" ] && grep -qE "$oops" "$f" && return 1
+	done
 	for f in "$results"/*-l2-shutdown.log; do
 		[ -e "$f" ] || continue
 		l2_crash_in="$(basename "$f"): KVM_EXIT_SHUTDOWN (triple fault), last exit $(grep 'kvm_exit:' "$f" |
 			tail -n 1 | sed 's/.*kvm_exit: //')"
-		return 0
-	done
-	for f in "$results"/*-l2.log; do
-		[ -e "$f" ] || continue
-		grep -qE "$oops" "$f" || continue
-		evidence "$f" "|iavf|libie" && continue
-		l2_crash_in="$(basename "$f"): $(grep -m 1 -E "$oops" "$f" | sed 's/^\[ *[0-9.]*\] //')"
 		return 0
 	done
 	return 1
@@ -225,41 +309,52 @@ l2_crash() {
 set +e
 if [ -f "$results/rc" ]; then
 	rc=$(cat "$results/rc")
+	ev=$(against_cut)
+	rep=$(log_reports "$results/dmesg.log" | head -n 1)
 	if [ "$rc" = 0 ]; then
+		[ -n "$ev" ] && verdict fail "test passed, but: $ev"
+		[ -n "$rep" ] && verdict fail "test passed, but the kernel log has a report: ${rep#*] }"
 		verdict pass "test passed"
 	fi
 	tail -n 30 "$results/test.log" >&2 || true
-	l2_crash && verdict infra "L2 crash outside code under test ($l2_crash_in)"
+	[ -n "$ev" ] && verdict fail "test exited with status $rc; $ev"
 	if [ "$rc" = 124 ] && [ -s "$results/hang-report" ]; then
 		log "hang report at the time limit (tail of $results/hang-report):"
 		tail -n 80 "$results/hang-report" >&2
 		verdict fail "test reached its time limit of $tmo s"
 	fi
-	verdict fail "test exited with status $rc"
+	[ -z "$rep" ] && l2_signature &&
+		verdict infra "L2 died of a recorded emulator signature, no evidence against code under test ($l2_crash_in)"
+	verdict fail "test exited with status $rc${rep:+; kernel log: ${rep#*] }}"
 fi
 
 tail_console
-if [ $qrc -ge 124 ] && [ $qrc -ne 124 ] && grep -qE "$ours" "$results/qemu.log"; then
-	verdict fail "QEMU crashed in the model (exit $qrc)"
+# The host QEMU is code under test (the model, patches/qemu): dying of a
+# signal is a failure, whatever it names.
+case $qrc in 132|134|135|136|139)
+	verdict fail "host QEMU died (exit $qrc)" ;;
+esac
+if [ "$stopped" = 1 ]; then
+	verdict fail "stopped by the caller (tests/run.sh's suite deadline) after $SECONDS s"
 fi
 if [ -s "$results/boot-report" ]; then
 	if evidence "$results/dmesg.boot"; then
 		verdict fail "kernel report while booting names code under test"
 	fi
-	verdict infra "kernel report while booting, before the test: $(head -n 1 "$results/boot-report")"
+	verdict infra "kernel report while booting, before any code under test was loaded: $(head -n 1 "$results/boot-report")"
+fi
+if ! grep -q 'L1-TEST-START' "$results/console.log"; then
+	if grep -qE "$oops" "$results/console.log" && evidence "$results/console.log"; then
+		verdict fail "crash before the test started names code under test"
+	fi
+	verdict infra "L1 never started the test (qemu exit $qrc$([ -s "$results/watchdog" ] &&
+		echo "; boot watchdog: $(cat "$results/watchdog")"))"
 fi
 if grep -qE "$oops" "$results/console.log"; then
 	if evidence "$results/console.log"; then
 		verdict fail "crash whose backtrace names code under test"
 	fi
-	if grep -q 'L1-TEST-START' "$results/console.log"; then
-		verdict infra "kernel crash outside code under test during the test"
-	fi
-	verdict infra "kernel crash before the test started"
-fi
-if ! grep -q 'L1-TEST-START' "$results/console.log"; then
-	verdict infra "L1 never started the test (qemu exit $qrc$([ -s "$results/watchdog" ] &&
-		echo "; boot watchdog: $(cat "$results/watchdog")"))"
+	verdict fail "L1 kernel crash during the test: $(grep -m 1 -E "$oops" "$results/console.log")"
 fi
 if [ $qrc = 124 ] || [ $qrc = 137 ]; then
 	verdict fail "hang during the test (no crash evidence; QEMU killed after $((tmo + 300)) s)"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: project
+# kernels: project debug
 # machine: xl710
 # timeout: 420
 # i40e_vf_mdev through the iommufd vfio device cdev.  QEMU 7.2 (Debian 12)
