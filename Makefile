@@ -5,6 +5,8 @@
 #   make setup      install the Debian packages the build and tests need
 #   make demo       the main job: boot host -> L1 -> L2 and pass traffic
 #   make check      the whole test suite; ends with "N passed, N failed"
+#   make check-long the suite plus the runs too long for CI (L2 on the
+#                   debug kernel)
 #   make bench      benchmarks (printed ratios, e.g. mdev vs vfio-pci)
 #   make vm-shell   an interactive L1 (KERNEL=stock|project|debug,
 #                   STACK=modern for QEMU 10 and libvirt 11.3)
@@ -15,7 +17,7 @@
 KERNEL ?= stock
 KVER ?= $(shell uname -r)
 
-.PHONY: all setup demo check bench vm-shell module kernels qemu clean
+.PHONY: all setup demo check check-long bench vm-shell module kernels qemu clean
 
 all: module
 
@@ -27,6 +29,9 @@ demo: setup
 
 check:
 	tests/run.sh
+
+check-long:
+	RUN_LONG=1 tests/run.sh
 
 bench: setup
 	RUN_BENCH=1 tests/run.sh 'mdev-bench@*'

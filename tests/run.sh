@@ -16,6 +16,9 @@
 # line before the summary.  A case whose header says "# expect: fail" is a
 # negative control: it passes when run-l1.sh gives it a FAIL verdict.
 #
+# RUN_LONG=1 (make check-long) adds each case's "# kernels-long:" runs and
+# lifts the deadline.
+#
 # Time: the VM cases run longest budget first, each one's duration is
 # printed, and at $SUITE_DEADLINE seconds after the start (default 4500,
 # inside CI's 90 minutes) the running case is stopped and the rest are
@@ -26,6 +29,7 @@ set +e
 
 VM_RETRIES=${VM_RETRIES:-2}
 SUITE_DEADLINE=${SUITE_DEADLINE:-4500}
+[ "${RUN_LONG:-0}" = 1 ] && SUITE_DEADLINE=${SUITE_DEADLINE_LONG:-36000}
 only_kernel=''
 if [ "${1:-}" = -k ]; then only_kernel=$2; shift 2; fi
 patterns=("$@")
@@ -118,6 +122,7 @@ fi
 # 3. Build everything the VMs need once, up front, so a build failure is
 # reported as such (and not as a failure of each VM test).
 kernels_needed=$(grep -h '^# kernels:' "$TOP"/tests/vm/cases/*.sh | cut -d: -f2 | tr ' ' '\n' | sort -u)
+[ "${RUN_LONG:-0}" = 1 ] && kernels_needed="$kernels_needed debug"
 [ -n "$only_kernel" ] && kernels_needed=$only_kernel
 build_ok=1
 "$TOP/scripts/build-qemu.sh" > "$runlog/build-qemu.log" 2>&1 ||
@@ -156,6 +161,9 @@ for t in $cases; do
 		continue
 	fi
 	kernels=$(sed -n 's/^# kernels: *//p' "$t")
+	# Runs that do not fit CI's time on two cores (an L2 on the debug
+	# kernel under TCG) run with RUN_LONG=1 (make check-long).
+	[ "${RUN_LONG:-0}" = 1 ] && kernels="$kernels $(sed -n 's/^# kernels-long: *//p' "$t")"
 	expect=$(sed -n 's/^# expect: *//p' "$t")
 	for k in $kernels; do
 		[ -n "$only_kernel" ] && [ "$k" != "$only_kernel" ] && continue

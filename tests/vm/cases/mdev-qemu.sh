@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock project debug
+# kernels: stock project
+# kernels-long: debug
 # machine: xl710
 # timeout: 1500
 # i40e_vf_mdev with QEMU 7.2 (Debian's, in L1): an mdev on the XL710

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock debug
+# kernels: stock
+# kernels-long: debug
 # machine: xl710
 # timeout: 1800
 # QEMU 7.2 (Debian 12's, in L1) migrates an L2 with an i40e_vf_mdev device
