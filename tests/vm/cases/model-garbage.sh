@@ -3,6 +3,8 @@
 # kernels: stock
 # machine: xl710
 # timeout: 600
+# allow-guest-errors: xl710
+# (the model guest errors are what this case provokes; it checks them)
 # XL710 model, robustness: VF0 bound to vfio-pci in L1 and programmed with
 # garbage by tests/vm/progs/xl710-vfio (after a real virtchnl bring-up, so
 # its queues are mapped): random values at every BAR0 register, mailbox
