@@ -41,6 +41,9 @@ export I40EVFM_BZIMAGE=$(param bzimage) RESULTS=/results
 I40EVFM_STACK=$(param stack)
 export I40EVFM_STACK=${I40EVFM_STACK:-debian12}
 test=$(param test)
+# Kernel log lines the case provokes on purpose (its "# allow:" header),
+# for check_dmesg_clean in tests/vm/lib.sh; run-l1.sh reads the same.
+export I40EVFM_ALLOW=$(sed -n 's/^# allow: *//p' "$TOP/$test")
 tmo=$(param timeout)
 name=$(basename "$test" .sh)
 

@@ -75,7 +75,8 @@ kmemleak_scan() {
 }
 check_dmesg_clean() {
 	kmemleak_scan
-	if dmesg | grep -E "$DMESG_BAD" > /tmp/dmesg.bad; then
+	# Minus what the case provokes on purpose (its "# allow:" header).
+	if dmesg | grep -E "$DMESG_BAD" | grep -vE "${I40EVFM_ALLOW:-^$}" > /tmp/dmesg.bad; then
 		head -n 20 /tmp/dmesg.bad
 		not_ok "kernel log has warnings or checker reports"
 	else
