@@ -20,7 +20,7 @@
 # lifts the deadline.
 #
 # Time: the VM cases run longest budget first, each one's duration is
-# printed, and at $SUITE_DEADLINE seconds after the start (default 4500,
+# printed, and at $SUITE_DEADLINE seconds after the start (default 4800,
 # inside CI's 90 minutes) the running case is stopped and the rest are
 # counted as failed (not run), so the summary line is always printed.
 
@@ -28,7 +28,7 @@
 set +e
 
 VM_RETRIES=${VM_RETRIES:-2}
-SUITE_DEADLINE=${SUITE_DEADLINE:-4500}
+SUITE_DEADLINE=${SUITE_DEADLINE:-4800}
 [ "${RUN_LONG:-0}" = 1 ] && SUITE_DEADLINE=${SUITE_DEADLINE_LONG:-36000}
 only_kernel=''
 if [ "${1:-}" = -k ]; then only_kernel=$2; shift 2; fi
