@@ -36,6 +36,12 @@ ip link set lo up
 TOP=$(param top)
 export TOP CACHE=$(param cache) I40EVFM_KERNEL=$(param kernel)
 export I40EVFM_BZIMAGE=$(param bzimage) RESULTS=/results
+# L2's kernel and modules (tests/vm/lib.sh): L1's own unless run-l1.sh
+# chose another (the project kernel under the debug one).
+I40EVFM_L2_BZIMAGE=$(param l2bzimage)
+I40EVFM_L2_MODDIR=$(param l2moddir)
+export I40EVFM_L2_BZIMAGE=${I40EVFM_L2_BZIMAGE:-$I40EVFM_BZIMAGE}
+export I40EVFM_L2_MODDIR=${I40EVFM_L2_MODDIR:-/lib/modules/$(uname -r)}
 # The consumer stack l1-init layered in (a case's "# stack:" header):
 # "modern" (QEMU 10.0, libvirt 11.3) or Debian 12's (QEMU 7.2, libvirt 9.0).
 I40EVFM_STACK=$(param stack)

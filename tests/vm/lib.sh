@@ -119,7 +119,8 @@ setup_peer() {
 	ip -n peer link set lo up
 	ip -n peer addr add 10.0.0.1/24 dev "$ifc"
 	ip -n peer link set "$ifc" up
-	ethtool -K "$ifc" tso off gso off gro off >/dev/null 2>&1 || true
+	# Segments and frames as they are on the wire, in both directions
+	ip netns exec peer ethtool -K "$ifc" tso off gso off gro off >/dev/null || return 1
 	ip netns exec peer true
 }
 
@@ -156,8 +157,8 @@ kvm_trace_last() {
 		sed 's/^ *//; s/^/#   /'
 }
 
-# run_l2 NAME TIMEOUT L2_SCRIPT QEMU_ARGS... - boot L2 with KVM and the
-# same kernel as L1, run L2_SCRIPT (busybox sh) in it; its console goes to
+# run_l2 NAME TIMEOUT L2_SCRIPT QEMU_ARGS... - boot L2 with KVM and L2's
+# kernel (tests/vm/l1-stage2.sh: L1's, or the project kernel under debug), run L2_SCRIPT (busybox sh) in it; its console goes to
 # /results/NAME-l2.log.  Succeeds if the script exited 0.  L2_APPEND adds
 # to L2's kernel command line.
 L2_QEMU=${L2_QEMU:-/usr/bin/qemu-system-x86_64}
@@ -173,7 +174,7 @@ run_l2() {
 	shift 3
 	local initrd=/tmp/$name-l2.cpio.gz log=/results/$name-l2.log
 	"$TOP/scripts/build-initrd.sh" "$initrd" "$TOP/tests/vm/l2-init" \
-		"/lib/modules/$(uname -r)" $L2_MODULES -- "$script=/test.sh" \
+		"$I40EVFM_L2_MODDIR" $L2_MODULES -- "$script=/test.sh" \
 		${L2T_UDP_PROG:+"$L2T_UDP_PROG=/bin/l2udp"} || return 1
 	kvm_trace_start || echo "# no KVM trace (tracefs)"
 	# A QEMU installed under /usr (either stack, tests/vm/l1-init) finds
@@ -185,7 +186,7 @@ run_l2() {
 		fw=(-L "$tree/usr/share/qemu" -L "$tree/usr/share/seabios")
 	timeout -k 5 "$tmo" "$L2_QEMU" "${fw[@]}" -M q35 -accel kvm -cpu host -smp 1 -m 512 \
 		-nodefaults -display none -no-reboot -serial "file:$log" \
-		-kernel "$I40EVFM_BZIMAGE" -initrd "$initrd" \
+		-kernel "$I40EVFM_L2_BZIMAGE" -initrd "$initrd" \
 		-append "$L2_CMDLINE${L2_APPEND:+ $L2_APPEND}" "$@"
 	local rc=$?
 	sed 's/^/    L2| /' "$log" | tail -n 40
@@ -255,6 +256,10 @@ xl710_vfs() {
 L2T_BYTES=${L2T_BYTES:-2000000}
 L2T_UDP_COUNT=${L2T_UDP_COUNT:-600}
 L2T_UDP_SIZE=${L2T_UDP_SIZE:-1000}
+# How long the peer waits for L2 to come up: an L2 under the debug kernel
+# (make check-long) takes about 10 minutes to boot and bring iavf up.
+L2T_UDP_WAIT=600
+[ "${I40EVFM_KERNEL:-}" = debug ] && L2T_UDP_WAIT=1500
 # l2t_acked - the peer has no connection to L2's port 5001 with data or
 # its FIN not acknowledged yet
 l2t_acked() {
@@ -268,8 +273,8 @@ l2_traffic_start() {
 	L2T_UDP_PROG=$(test_prog l2udp) || return 1
 	L2T_UDP_PID=
 	if [ "$L2T_UDP_COUNT" -gt 0 ]; then
-		ip netns exec peer timeout 900 "$L2T_UDP_PROG" send 5004 "$L2T_UDP_COUNT" \
-			"$L2T_UDP_SIZE" > "/tmp/$name.udp-tx" 2>&1 &
+		ip netns exec peer timeout $((L2T_UDP_WAIT + 300)) "$L2T_UDP_PROG" send 5004 \
+			"$L2T_UDP_COUNT" "$L2T_UDP_SIZE" "$L2T_UDP_WAIT" > "/tmp/$name.udp-tx" 2>&1 &
 		L2T_UDP_PID=$!
 	fi
 	(

@@ -243,7 +243,7 @@ mdev_libvirt_domain() {
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>$I40EVFM_BZIMAGE</kernel>
+    <kernel>$I40EVFM_L2_BZIMAGE</kernel>
     <initrd>$3</initrd>
     <cmdline>$L2_CMDLINE</cmdline>
   </os>
@@ -290,7 +290,7 @@ mdev_libvirt_run() {
 
 	L2_HOLD=1 l2_traffic_start libvirt "$MDEV_DBG/$u/traps"
 	check "L2 initramfs (iavf + traffic script)" "$TOP/scripts/build-initrd.sh" \
-		/tmp/libvirt-l2.cpio.gz "$TOP/tests/vm/l2-init" "/lib/modules/$(uname -r)" \
+		/tmp/libvirt-l2.cpio.gz "$TOP/tests/vm/l2-init" "$I40EVFM_L2_MODDIR" \
 		iavf -- /tmp/libvirt-l2.sh=/test.sh "$L2T_UDP_PROG=/bin/l2udp"
 	mdev_libvirt_domain $dom "$u" /tmp/libvirt-l2.cpio.gz $con > /tmp/$dom.xml
 	check "virsh define" virsh define /tmp/$dom.xml

@@ -95,6 +95,16 @@ project|debug)
 	;;
 *) die "unknown kernel $kernel" ;;
 esac
+# L2's kernel.  The debug kernel's checkers watch L1, where the mdev, vfio
+# and i40e run; L2 is the VM's guest (iavf) and boots the project kernel:
+# a debug L2 under L1's KVM, itself under TCG, spends minutes in early boot
+# (every console byte is an exit through the instrumented L1).
+l2_bzimage= l2_moddir=
+if [ "$kernel" = debug ]; then
+	l2out=$("$TOP/scripts/build-kernel.sh" project)
+	l2_bzimage=$l2out/bzImage
+	l2_moddir=$l2out/modroot/lib/modules/$(cat "$l2out/release")
+fi
 
 initrd=$CACHE/initrd/l1-$kernel-$(hash_inputs "$TOP/tests/vm/l1-init" \
 	"$TOP/scripts/build-initrd.sh" "$moddir/modules.dep").cpio.gz
@@ -141,6 +151,7 @@ append+=" mitigations=off nokaslr i40evfm.top=$TOP i40evfm.cache=$CACHE"
 append+=" i40evfm.test=$test i40evfm.timeout=$tmo i40evfm.kernel=$kernel"
 append+=" i40evfm.bzimage=$bzimage"
 [ -n "$bind_moddir" ] && append+=" i40evfm.moddir=$bind_moddir"
+[ -n "$l2_bzimage" ] && append+=" i40evfm.l2bzimage=$l2_bzimage i40evfm.l2moddir=$l2_moddir"
 if [ -n "$stack_root" ]; then
 	# The stack's tree, a lower layer above the host's root in L1
 	# (tests/vm/l1-init), on its own 9p device.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: project debug
+# kernels: debug
 # timeout: 300
 # KUnit suites of the driver's pure logic, built as modules against the
 # project kernel and loaded in L1.  Every test case's result goes to

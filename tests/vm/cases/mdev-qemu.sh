@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock project
+# kernels: stock
 # kernels-long: debug
 # machine: xl710
 # timeout: 1500

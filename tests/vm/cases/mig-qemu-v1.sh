@@ -47,7 +47,7 @@ L2
 L2_MODULES=iavf
 initrd=/tmp/migv1-l2.cpio.gz
 check "L2 initrd" "$TOP/scripts/build-initrd.sh" "$initrd" "$TOP/tests/vm/l2-init" \
-	"/lib/modules/$(uname -r)" $L2_MODULES -- "/tmp/migv1-l2.sh=/test.sh"
+	"$I40EVFM_L2_MODDIR" $L2_MODULES -- "/tmp/migv1-l2.sh=/test.sh"
 
 l2() { # NAME UUID EXTRA... - start an L2 QEMU in the background
 	local name=$1 uuid=$2
@@ -57,7 +57,7 @@ l2() { # NAME UUID EXTRA... - start an L2 QEMU in the background
 		-nodefaults -display none -no-reboot \
 		-serial "file:/results/migv1-$name.log" \
 		-monitor "unix:/tmp/$name.mon,server=on,wait=off" \
-		-kernel "$I40EVFM_BZIMAGE" -initrd "$initrd" \
+		-kernel "$I40EVFM_L2_BZIMAGE" -initrd "$initrd" \
 		-append "$L2_CMDLINE" \
 		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid,x-enable-migration=on,id=vf0" \
 		"$@" > "/results/migv1-$name.qemu.log" 2>&1 &

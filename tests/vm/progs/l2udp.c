@@ -3,8 +3,9 @@
  * l2udp - a UDP stream whose every received frame is checked byte for byte
  * (tests/vm/lib.sh, l2_traffic_start/l2_traffic_check).
  *
- *   l2udp send PORT COUNT SIZE
- *	(L1 peer) waits for a "HELLO" datagram on PORT, then sends COUNT
+ *   l2udp send PORT COUNT SIZE [WAIT]
+ *	(L1 peer) waits for a "HELLO" datagram on PORT (at most WAIT seconds,
+ *	600 by default), then sends COUNT
  *	datagrams of SIZE bytes to its sender, one at a time: datagram N is
  *	sent again every second until "ACK N" comes back (at most 10 times).
  *   l2udp recv IFNAME PORT PEER_IP PEER_PORT COUNT SIZE
@@ -103,20 +104,21 @@ static int udp_socket(unsigned int port)
 	return fd;
 }
 
-static int do_send(unsigned int port, uint32_t count, unsigned int size)
+static int do_send(unsigned int port, uint32_t count, unsigned int size,
+		   int wait_s)
 {
 	uint8_t buf[MAX_SIZE], in[64];
 	struct sockaddr_in from;
 	socklen_t fl = sizeof(from);
 	uint32_t seq, retrans = 0;
-	double end = now() + START_WAIT_S;
+	double end = now() + wait_s;
 	int fd = udp_socket(port);
 	ssize_t n;
 
 	for (;;) {
 		if (now() > end) {
 			printf("UDP-TX: no HELLO from the receiver in %d s\n",
-			       START_WAIT_S);
+			       wait_s);
 			return 1;
 		}
 		if (!readable(fd, 1000))
@@ -325,12 +327,14 @@ int main(int argc, char **argv)
 {
 	/* the lines must reach a console even if the program is killed */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc == 5 && !strcmp(argv[1], "send")) {
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "send")) {
 		unsigned int size = atoi(argv[4]);
+		int wait_s = argc == 6 ? atoi(argv[5]) : START_WAIT_S;
 
-		if (size < HDR || size > MAX_SIZE)
+		if (size < HDR || size > MAX_SIZE || wait_s <= 0)
 			return 2;
-		return do_send(atoi(argv[2]), strtoul(argv[3], NULL, 0), size);
+		return do_send(atoi(argv[2]), strtoul(argv[3], NULL, 0), size,
+			       wait_s);
 	}
 	if (argc == 8 && !strcmp(argv[1], "recv")) {
 		unsigned int size = atoi(argv[7]);
@@ -340,7 +344,7 @@ int main(int argc, char **argv)
 		return do_recv(argv[2], atoi(argv[3]), argv[4], atoi(argv[5]),
 			       strtoul(argv[6], NULL, 0), size);
 	}
-	fprintf(stderr, "usage: l2udp send PORT COUNT SIZE\n"
+	fprintf(stderr, "usage: l2udp send PORT COUNT SIZE [WAIT]\n"
 		"       l2udp recv IFNAME PORT PEER_IP PEER_PORT COUNT SIZE\n");
 	return 2;
 }
