@@ -146,6 +146,7 @@ struct XL710State {
     uint64_t hmc_sd[XL710_HMC_SDS];
     bool hmc_sd_valid[XL710_HMC_SDS];
     bool vec_pend[XL710_PF_MSIX];
+    uint32_t icr0_pend;         /* ICR0 causes waiting to fire (xl710_irq.c) */
     bool lse_enabled;
     bool link_up;
 
@@ -202,6 +203,8 @@ void xl710_regs_init(XL710State *s);
 /* xl710_irq.c */
 void xl710_pf_misc_cause(XL710State *s, uint32_t cause);
 void xl710_pf_misc_update(XL710State *s);
+void xl710_pf_misc_enable(XL710State *s, uint32_t ena);
+uint32_t xl710_pf_icr0_read(XL710State *s);
 void xl710_pf_dyn_ctl_write(XL710State *s, int vec, uint32_t val);
 void xl710_vf_misc_cause(XL710State *s, int vf, uint32_t cause);
 void xl710_vf_misc_update(XL710State *s, int vf);

@@ -25,13 +25,25 @@ static void xl710_notify(XL710State *s, int fn, int vec)
 
 /* ---- PF ---- */
 
+/*
+ * PFINT_ICR0 latches every cause, enabled in PFINT_ICR0_ENA or not (the
+ * driver's handler reads them all, and the read clears them).  A cause
+ * raises the interrupt only if it occurs while PFINT_ICR0_ENA enables it:
+ * then it waits in icr0_pend while the vector is masked (DYN_CTL0 INTENA
+ * clear, as after it fired) and fires when the driver re-arms the vector.
+ * Enabling a cause in PFINT_ICR0_ENA does not fire it for an event that
+ * occurred while it was disabled.  i40e relies on that:
+ * i40e_vc_process_vflr_event() enables the VFLR cause again, then clears
+ * its VFLR-pending flag and scans GLGEN_VFLRSTAT itself.  An interrupt
+ * fired by that write (for a VFLR while the cause was off) runs i40e_intr()
+ * before the clear: it disables the cause and sets the flag, the clear
+ * loses the flag, and no later VFLR is ever signalled again (VFs reset by
+ * FLR stay in reset, VFGEN_RSTAT 0, for good).
+ */
 void xl710_pf_misc_update(XL710State *s)
 {
-    uint32_t icr = R(s, XL_PFINT_ICR0);
-    uint32_t ena = R(s, XL_PFINT_ICR0_ENA);
-
-    if ((icr & ena & ~XL_ICR0_INTEVENT) &&
-        (R(s, XL_PFINT_DYN_CTL0) & XL_DYN_CTL_INTENA)) {
+    if (s->icr0_pend && (R(s, XL_PFINT_DYN_CTL0) & XL_DYN_CTL_INTENA)) {
+        s->icr0_pend = 0;
         R(s, XL_PFINT_DYN_CTL0) &= ~XL_DYN_CTL_INTENA;
         R(s, XL_PFINT_ICR0) |= XL_ICR0_INTEVENT;
         xl710_notify(s, XL710_FN_PF, 0);
@@ -41,7 +53,26 @@ void xl710_pf_misc_update(XL710State *s)
 void xl710_pf_misc_cause(XL710State *s, uint32_t cause)
 {
     R(s, XL_PFINT_ICR0) |= cause;
+    s->icr0_pend |= cause & R(s, XL_PFINT_ICR0_ENA) & ~XL_ICR0_INTEVENT;
     xl710_pf_misc_update(s);
+}
+
+/* PFINT_ICR0_ENA written: a pending cause that is now disabled goes */
+void xl710_pf_misc_enable(XL710State *s, uint32_t ena)
+{
+    R(s, XL_PFINT_ICR0_ENA) = ena;
+    s->icr0_pend &= ena;
+    xl710_pf_misc_update(s);
+}
+
+/* PFINT_ICR0 read: it clears the causes, and the interrupts they wait for */
+uint32_t xl710_pf_icr0_read(XL710State *s)
+{
+    uint32_t val = R(s, XL_PFINT_ICR0);
+
+    R(s, XL_PFINT_ICR0) = 0;
+    s->icr0_pend = 0;
+    return val;
 }
 
 static uint32_t *xl710_fn_dyn_ctl(XL710State *s, int fn, int vec)
@@ -113,7 +144,8 @@ void xl710_pf_dyn_ctl_write(XL710State *s, int vec, uint32_t val)
     xl710_dyn_ctl_apply(xl710_fn_dyn_ctl(s, XL710_FN_PF, vec), val);
     if (vec == 0) {
         if (val & XL_DYN_CTL_SWINT_TRIG) {
-            R(s, XL_PFINT_ICR0) |= XL_ICR0_SWINT;
+            xl710_pf_misc_cause(s, XL_ICR0_SWINT);
+            return;
         }
         xl710_pf_misc_update(s);
         return;

@@ -113,6 +113,7 @@ void xl710_pf_reset(XL710State *s, bool core)
     memset(s->vec_pend, 0, sizeof(s->vec_pend));
     R(s, XL_PFINT_ICR0) = 0;
     R(s, XL_PFINT_ICR0_ENA) = 0;
+    s->icr0_pend = 0;
     memset(s->hmc_sd_valid, 0, sizeof(s->hmc_sd_valid));
     if (s->rx_hold_timer) {
         timer_del(s->rx_hold_timer);

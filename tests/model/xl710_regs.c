@@ -85,8 +85,6 @@ static uint32_t *xl710_aq_reg(XL710AQRegs *r, uint32_t which)
 
 uint32_t xl710_pf_reg_read(XL710State *s, uint32_t addr)
 {
-    uint32_t val;
-
     addr &= ~3u;
     if (addr >= XL710_BAR0_SIZE) {
         return 0;
@@ -100,9 +98,7 @@ uint32_t xl710_pf_reg_read(XL710State *s, uint32_t addr)
     }
     switch (addr) {
     case XL_PFINT_ICR0:
-        val = R(s, addr);
-        R(s, addr) = 0;
-        return val;
+        return xl710_pf_icr0_read(s);
     case XL_GLNVM_SRCTL:
         return R(s, addr) | XL_GLNVM_SRCTL_DONE;
     case XL_PF_PCI_CIAD:
@@ -205,8 +201,7 @@ void xl710_pf_reg_write(XL710State *s, uint32_t addr, uint32_t val)
     case XL_PFINT_ICR0:
         return;
     case XL_PFINT_ICR0_ENA:
-        R(s, addr) = val;
-        xl710_pf_misc_update(s);
+        xl710_pf_misc_enable(s, val);
         return;
     case XL_PFINT_DYN_CTL0:
         xl710_pf_dyn_ctl_write(s, 0, val);
