@@ -3,7 +3,7 @@
  * i40e_vf_mdev_migrate: move the device state of an i40e_vf_mdev device to
  * another one, through VFIO migration v2 (the data_fd uAPI QEMU >= 8.0
  * speaks) or through the v1 migration region (what QEMU 5.2 - 7.2 speak).
- * It uses only the public uAPI: <linux/vfio.h> and <linux/i40e_vf_mdev.h>.
+ * It uses only the public uAPI: <linux/vfio.h>.
  *
  *   i40e_vf_mdev_migrate [--cdev] COMMAND ARGS
  *
@@ -59,8 +59,6 @@
 #include <sys/ioctl.h>
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
-
-#include <linux/i40e_vf_mdev.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_STREAM	(1024 * 1024)
@@ -437,9 +435,9 @@ static int v1_find(struct dev *d, struct v1 *r)
 			h = (void *)((char *)buf + next);
 			t = (void *)h;
 			if (h->id == VFIO_REGION_INFO_CAP_TYPE &&
-			    t->type == I40E_VF_MDEV_REGION_TYPE_MIGRATION_V1 &&
+			    t->type == VFIO_REGION_TYPE_MIGRATION_DEPRECATED &&
 			    t->subtype ==
-			    I40E_VF_MDEV_REGION_SUBTYPE_MIGRATION_V1) {
+			    VFIO_REGION_SUBTYPE_MIGRATION_DEPRECATED) {
 				r->off = ri->offset;
 				r->size = ri->size;
 				printf("v1 region: index %u size %#llx flags %#x%s\n",
@@ -455,7 +453,7 @@ static int v1_find(struct dev *d, struct v1 *r)
 	return -1;
 }
 
-#define V1_FIELD(f)	offsetof(struct i40e_vf_mdev_migration_info, f)
+#define V1_FIELD(f)	offsetof(struct vfio_device_migration_info, f)
 
 static int v1_rd(struct v1 *r, __u64 field, void *val, size_t size)
 {
@@ -519,20 +517,20 @@ static ssize_t save_v1(struct dev *d, unsigned char *buf, size_t room)
 	struct v1 r;
 
 	if (v1_find(d, &r) ||
-	    v1_state(&r, I40E_VF_MDEV_V1_STATE_SAVING |
-		     I40E_VF_MDEV_V1_STATE_RUNNING))
+	    v1_state(&r, VFIO_DEVICE_STATE_V1_SAVING |
+		     VFIO_DEVICE_STATE_V1_RUNNING))
 		return -1;
 	pre = v1_drain(&r, buf, room);
 	if (pre < 0)
 		return -1;
 	printf("v1 pre-copy: %zd bytes\n", pre);
-	if (v1_state(&r, I40E_VF_MDEV_V1_STATE_SAVING))
+	if (v1_state(&r, VFIO_DEVICE_STATE_V1_SAVING))
 		return -1;
 	len = v1_drain(&r, buf + pre, room - pre);
 	if (len < 0)
 		return -1;
 	printf("v1 stop-copy: %zd bytes\n", len);
-	if (v1_state(&r, I40E_VF_MDEV_V1_STATE_STOP))
+	if (v1_state(&r, VFIO_DEVICE_STATE_V1_STOP))
 		return -1;
 	return pre + len;
 }
@@ -545,7 +543,7 @@ static int load_v1(struct dev *d, const unsigned char *buf, size_t len)
 	__u32 now;
 	int ret;
 
-	if (v1_find(d, &r) || v1_state(&r, I40E_VF_MDEV_V1_STATE_RESUMING))
+	if (v1_find(d, &r) || v1_state(&r, VFIO_DEVICE_STATE_V1_RESUMING))
 		return -1;
 	while (off < len) {
 		if (v1_rd(&r, V1_FIELD(data_offset), &offset, 8))
@@ -563,7 +561,7 @@ static int load_v1(struct dev *d, const unsigned char *buf, size_t len)
 		}
 		off += n;
 	}
-	now = I40E_VF_MDEV_V1_STATE_RUNNING;
+	now = VFIO_DEVICE_STATE_V1_RUNNING;
 	ret = v1_wr(&r, V1_FIELD(device_state), &now, sizeof(now));
 	if (ret) {
 		printf("load rejected: v1 RESUMING -> RUNNING: %s\n",

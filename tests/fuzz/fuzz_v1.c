@@ -20,6 +20,8 @@
  */
 #include <stdlib.h>
 
+#include <linux/vfio.h>	/* tests/unit/include: vfio_mig_get_next_state() */
+
 #include "mig_v1_proto.h"
 
 #define BUF	(16 * 1024)
@@ -48,24 +50,23 @@ struct eng {
 
 static int eng_step(struct eng *e, enum vfio_device_mig_state next)
 {
-	const struct i40e_vf_mdev_mig_arc *arc;
+	enum vfio_device_mig_state cur = e->state;
 	int ret;
 
-	arc = i40e_vf_mdev_mig_arc(I40E_VF_MDEV_MIG_FLAGS, e->state, next);
-	CHECK(arc);
+	/* The sessions of i40e_vf_mdev_mig_step() (mig_arcs.c) */
 	if (e->fail)
 		return -EIO;
-	if (arc->actions & I40E_VF_MDEV_ACT_SAVE_OPEN) {
+	if (!i40e_vf_mdev_mig_saving(cur) && i40e_vf_mdev_mig_saving(next)) {
 		i40e_vf_mdev_writer_init(&e->w, e->wbuf, BUF, 0, NULL, NULL);
 		CHECK(!i40e_vf_mdev_write_header(&e->w, &e->id, 0));
 	}
-	if (arc->actions & I40E_VF_MDEV_ACT_SAVE_FINAL) {
+	if (next == VFIO_DEVICE_STATE_STOP_COPY) {
 		CHECK(!i40e_vf_mdev_write_vf_regs(&e->w, &e->regs));
 		CHECK(!i40e_vf_mdev_write_end(&e->w));
 	}
-	if (arc->actions & I40E_VF_MDEV_ACT_RESUME_OPEN)
+	if (next == VFIO_DEVICE_STATE_RESUMING)
 		i40e_vf_mdev_parser_init(&e->p, e->pbuf, BUF, &e->id);
-	if (arc->actions & I40E_VF_MDEV_ACT_RESUME_LOAD) {
+	if (cur == VFIO_DEVICE_STATE_RESUMING) {
 		ret = i40e_vf_mdev_parser_finish(&e->p);
 		if (ret)
 			return ret;
@@ -84,8 +85,15 @@ static int eng_set_state(void *priv, enum vfio_device_mig_state target,
 
 	CHECK(target != VFIO_DEVICE_STATE_ERROR && e->state != target);
 	while (e->state != target) {
-		ret = i40e_vf_mdev_mig_next_state(I40E_VF_MDEV_MIG_FLAGS,
-						  e->state, target, &next);
+		struct vfio_device vdev = {
+			.migration_flags = I40E_VF_MDEV_MIG_FLAGS,
+		};
+
+		if (e->state == VFIO_DEVICE_STATE_ERROR) {
+			ret = -EINVAL;
+			break;
+		}
+		ret = vfio_mig_get_next_state(&vdev, e->state, target, &next);
 		if (!ret)
 			ret = eng_step(e, next);
 		if (ret) {
@@ -171,7 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 
 		CHECK(i40e_vf_mdev_v1_rw(&e->v1, &st, 4, 0, false) == 4);
-		CHECK(st <= I40E_VF_MDEV_V1_STATE_RESUMING ||
+		CHECK(st <= VFIO_DEVICE_STATE_V1_RESUMING ||
 		      st == I40E_VF_MDEV_V1_STATE_ERROR);
 		CHECK(e->v1.state == e->state);
 		CHECK(e->v1.save_pos <= e->w.len || !e->v1.save_pos);

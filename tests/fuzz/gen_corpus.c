@@ -69,8 +69,8 @@ static void reseal(u8 *s, size_t len)
 {
 	u8 *end = s + len - END_REC;
 
-	i40e_vf_mdev_put_le64(len - END_REC, end + 24);
-	i40e_vf_mdev_put_le32(i40e_vf_mdev_crc32(0, s, len - END_REC), end + 20);
+	put_unaligned_le64(len - END_REC, end + 24);
+	put_unaligned_le32(i40e_vf_mdev_crc32(0, s, len - END_REC), end + 20);
 }
 
 /* A stream; unknown optional records of type 0x100 + i before VF_REGS. */
@@ -144,8 +144,8 @@ int main(int argc, char **argv)
 	/* A 1.2 stream: 16 more header bytes. */
 	len = build(s, 5, 100, 1);
 	memcpy(t, s, I40E_VF_MDEV_STREAM_HDR_LEN);
-	i40e_vf_mdev_put_le16(2, t + I40E_VF_MDEV_HDR_OFF_MINOR);
-	i40e_vf_mdev_put_le32(I40E_VF_MDEV_STREAM_HDR_LEN + ext,
+	put_unaligned_le16(2, t + I40E_VF_MDEV_HDR_OFF_MINOR);
+	put_unaligned_le32(I40E_VF_MDEV_STREAM_HDR_LEN + ext,
 			   t + I40E_VF_MDEV_HDR_OFF_HDR_LEN);
 	memset(t + I40E_VF_MDEV_STREAM_HDR_LEN, 0x11, ext);
 	memcpy(t + I40E_VF_MDEV_STREAM_HDR_LEN + ext,
@@ -162,7 +162,7 @@ int main(int argc, char **argv)
 	s[len] = 0;
 	save(s, len + 1);
 	len = build(s, 5, 0, 1);
-	i40e_vf_mdev_put_le32(I40E_VF_MDEV_REC_F_MANDATORY,
+	put_unaligned_le32(I40E_VF_MDEV_REC_F_MANDATORY,
 			   s + I40E_VF_MDEV_STREAM_HDR_LEN + 4);
 	reseal(s, len);
 	save(s, len);

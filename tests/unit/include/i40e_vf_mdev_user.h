@@ -9,6 +9,7 @@
 #define I40E_VF_MDEV_USER_H
 
 #include <assert.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
+#include <linux/types.h>		/* __le16, __le32, __le64 */
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -33,6 +35,13 @@ typedef int64_t s64;
 #ifndef BIT_ULL
 #define BIT_ULL(nr)		(1ULL << (nr))
 #endif
+/* The kernel's static_assert(), whose message is optional */
+#undef static_assert
+#define static_assert(expr, ...)	__static_assert(expr, ##__VA_ARGS__, #expr)
+#define __static_assert(expr, msg, ...)	_Static_assert(expr, msg)
+#ifndef GENMASK
+#define GENMASK(h, l)		((~0UL << (l)) & (~0UL >> (8 * sizeof(long) - 1 - (h))))
+#endif
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(arr)		(sizeof(arr) / sizeof((arr)[0]))
 #endif
@@ -43,56 +52,23 @@ typedef int64_t s64;
 #define lower_32_bits(n)	((u32)((n) & 0xffffffff))
 #define upper_32_bits(n)	((u32)(((n) >> 16) >> 16))
 #define fallthrough		__attribute__((__fallthrough__))
+#define __packed		__attribute__((__packed__))
 #define __maybe_unused		__attribute__((__unused__))
 #define __printf(a, b)		__attribute__((__format__(printf, a, b)))
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 #define EXPORT_SYMBOL_IF_KUNIT(sym)
 
-static inline u16 i40e_vf_mdev_get_le16(const void *p)
-{
-	const u8 *b = p;
+#define le16_to_cpu(x)		le16toh(x)
+#define le32_to_cpu(x)		le32toh(x)
+#define le64_to_cpu(x)		le64toh(x)
+#define cpu_to_le16(x)		htole16(x)
+#define cpu_to_le32(x)		htole32(x)
+#define cpu_to_le64(x)		htole64(x)
 
-	return (u16)(b[0] | (b[1] << 8));
-}
-
-static inline u32 i40e_vf_mdev_get_le32(const void *p)
-{
-	const u8 *b = p;
-
-	return (u32)b[0] | (u32)b[1] << 8 | (u32)b[2] << 16 | (u32)b[3] << 24;
-}
-
-static inline u64 i40e_vf_mdev_get_le64(const void *p)
-{
-	const u8 *b = p;
-
-	return (u64)i40e_vf_mdev_get_le32(b) | (u64)i40e_vf_mdev_get_le32(b + 4) << 32;
-}
-
-static inline void i40e_vf_mdev_put_le16(u16 val, void *p)
-{
-	u8 *b = p;
-
-	b[0] = (u8)val;
-	b[1] = (u8)(val >> 8);
-}
-
-static inline void i40e_vf_mdev_put_le32(u32 val, void *p)
-{
-	u8 *b = p;
-
-	b[0] = (u8)val;
-	b[1] = (u8)(val >> 8);
-	b[2] = (u8)(val >> 16);
-	b[3] = (u8)(val >> 24);
-}
-
-static inline void i40e_vf_mdev_put_le64(u64 val, void *p)
-{
-	i40e_vf_mdev_put_le32((u32)val, p);
-	i40e_vf_mdev_put_le32((u32)(val >> 32), (u8 *)p + 4);
-}
+/* tests/unit/include/linux/: crc32_le(), get/put_unaligned_le*() */
+#include <linux/crc32.h>
+#include <linux/unaligned.h>
 
 static inline ssize_t strscpy(char *dst, const char *src, size_t size)
 {
@@ -125,5 +101,24 @@ enum vfio_device_mig_state {
 #define VFIO_MIGRATION_STOP_COPY	(1 << 0)
 #define VFIO_MIGRATION_P2P		(1 << 1)
 #define VFIO_MIGRATION_PRE_COPY		(1 << 2)
+
+/* The v1 migration region, from the same header. */
+#define VFIO_REGION_TYPE_MIGRATION_DEPRECATED		(3)
+#define VFIO_REGION_SUBTYPE_MIGRATION_DEPRECATED	(1)
+
+struct vfio_device_migration_info {
+	__u32 device_state;
+#define VFIO_DEVICE_STATE_V1_STOP	(0)
+#define VFIO_DEVICE_STATE_V1_RUNNING	(1 << 0)
+#define VFIO_DEVICE_STATE_V1_SAVING	(1 << 1)
+#define VFIO_DEVICE_STATE_V1_RESUMING	(1 << 2)
+#define VFIO_DEVICE_STATE_MASK		(VFIO_DEVICE_STATE_V1_RUNNING | \
+					 VFIO_DEVICE_STATE_V1_SAVING | \
+					 VFIO_DEVICE_STATE_V1_RESUMING)
+	__u32 reserved;
+	__aligned_u64 pending_bytes;
+	__aligned_u64 data_offset;
+	__aligned_u64 data_size;
+};
 
 #endif /* I40E_VF_MDEV_USER_H */

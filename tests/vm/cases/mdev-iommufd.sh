@@ -98,7 +98,11 @@ check "--cdev $U still moves to $U2 after that" mig again move $U $U2
 
 check "remove" mdev_remove $U
 check "remove $U2" mdev_remove $U2
-check "vfio-dev cdev gone with the mdev" test ! -e "/dev/vfio/devices/$vfiodev"
+# The VF's vfio device lives as long as the VF is bound; without an mdev
+# it cannot be opened.
+check "vfio-dev cdev refuses to bind without the mdev (ENODEV)" \
+	sh -c "'$(test_prog mdev_race)' noopen '$VF' '$U' | grep -qx 'CDEV ENODEV'"
 check "rmmod $MDEV_DRV" rmmod $MDEV_DRV
+check "vfio-dev cdev gone with the driver" test ! -e "/dev/vfio/devices/$vfiodev"
 check_dmesg_clean
 done_testing

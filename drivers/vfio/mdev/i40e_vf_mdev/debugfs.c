@@ -10,7 +10,8 @@
  *		per run of trapped BAR0 bytes
  *	mailbox	the shadow of the mailbox ring registers, one
  *		"<name> <offset> <value> <written|unset>" per line
- *	migration	migration state and counters (mig_engine.c)
+ *	migration	migration state and counters (mig_engine.h), one
+ *		"<name> <value>" per line
  *	trap_tail	0 or 1: whether the pages of the Tx/Rx queue tail
  *		registers are trapped (default 0).  Writing 1 traps them
  *		(i40e_vf_mdev_trap_tails()): tail writes are then counted as
@@ -27,6 +28,7 @@
 #include <linux/seq_file.h>
 
 #include "i40e_vf_mdev.h"
+#include "mig_v1.h"
 
 static struct dentry *i40e_vf_mdev_debugfs_root;
 
@@ -110,6 +112,37 @@ DEFINE_DEBUGFS_ATTRIBUTE(i40e_vf_mdev_trap_tail_fops,
 			 i40e_vf_mdev_trap_tail_get,
 			 i40e_vf_mdev_trap_tail_set, "%llu\n");
 
+/* migration: the engine's state, the v1 region's and the counters */
+static int i40e_vf_mdev_migration_show(struct seq_file *s, void *unused)
+{
+	struct i40e_vf_mdev_dev *idev = s->private;
+	struct i40e_vf_mdev_mig *mig = idev->mig;
+	struct i40e_vf_mdev_mig_stats st;
+	enum vfio_device_mig_state state;
+	u32 v1;
+
+	mutex_lock(&mig->state_mutex);
+	state = mig->state;
+	v1 = i40e_vf_mdev_mig_v1_device_state(mig);
+	i40e_vf_mdev_mig_unlock(mig);
+	i40e_vf_mdev_mig_stats(mig, &st);
+
+	seq_printf(s, "state %s\n", i40e_vf_mdev_mig_state_name(state));
+	seq_printf(s, "v1_state %#x\n", v1);
+	seq_printf(s, "pf_services %s\n", idev->pf ? "yes" : "no");
+	seq_printf(s, "saved %llu\n", st.saved);
+	seq_printf(s, "saved_len %llu\n", st.saved_len);
+	seq_printf(s, "saved_crc %#010x\n", st.saved_crc);
+	seq_printf(s, "loaded %llu\n", st.loaded);
+	seq_printf(s, "loaded_len %llu\n", st.loaded_len);
+	seq_printf(s, "loaded_crc %#010x\n", st.loaded_crc);
+	seq_printf(s, "rejected %llu\n", st.rejected);
+	seq_printf(s, "resets %llu\n", st.resets);
+	seq_printf(s, "last_error %s\n", st.last_error[0] ? st.last_error : "-");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(i40e_vf_mdev_migration);
+
 /**
  * i40e_vf_mdev_debugfs_add() - create a device's debugfs directory
  * @idev: the device, whose mdev names the directory
@@ -128,7 +161,8 @@ void i40e_vf_mdev_debugfs_add(struct i40e_vf_mdev_dev *idev)
 			    &i40e_vf_mdev_mailbox_fops);
 	debugfs_create_file_unsafe("trap_tail", 0600, dir, idev,
 				   &i40e_vf_mdev_trap_tail_fops);
-	i40e_vf_mdev_mig_debugfs_add(idev, dir);
+	debugfs_create_file("migration", 0400, dir, idev,
+			    &i40e_vf_mdev_migration_fops);
 	idev->debugfs = dir;
 }
 

@@ -16,31 +16,15 @@
  *
  * Register access goes through vfio-pci-core's mapping of BAR0 and its
  * accessors, which check that the VF decodes memory (a VF in D3 does
- * not).  When BAR0 cannot be read, the mailbox registers are taken from
- * the BAR0 trap's shadow of what the user wrote (bar_trap.c) and the other
- * registers are saved as 0, their reset value.
+ * not).  When BAR0 cannot be read, saving fails: the registers would hold
+ * reset values or all-ones, not the state of the device, and a migration
+ * that carried them would bring up a broken VF on the destination.
  */
 
 #include <linux/pci.h>
 
 #include "i40e_vf_mdev.h"
 #include "pf_iface.h"
-
-/* VF BAR0 registers carried by VF_REGS, beyond those in i40e_vf_mdev.h */
-#define I40E_VFINT_ITRN1(i, v)		(0x2800 + 64 * (i) + 4 * (v))
-#define I40E_VFINT_DYN_CTLN1(v)		(0x3800 + 4 * (v))
-#define I40E_VFINT_ICR0_ENA1		0x5000
-#define I40E_VFINT_DYN_CTL01		0x5C00
-#define I40E_VFQF_HENA(i)		(0xC400 + 4 * (i))
-#define I40E_VFQF_HKEY(i)		(0xCC00 + 4 * (i))
-#define I40E_VFQF_HLUT(i)		(0xD000 + 4 * (i))
-
-/*
- * VFINT_DYN_CTL01/DYN_CTLN1 bits that hold state: INTENA, ITR_INDX and
- * INTERVAL.  CLEARPBA, SWINT_TRIG and the SW_ITR_INDX fields are commands,
- * and INTENA_MSK would make the restoring write ignore INTENA.
- */
-#define I40E_VFINT_DYN_CTL_STATE	(BIT(0) | GENMASK(16, 3))
 
 /**
  * i40e_vf_mdev_devstate_ident() - identity of a VF for the stream header
@@ -152,20 +136,38 @@ static int i40e_vf_mdev_wr(struct i40e_vf_mdev_dev *idev, u32 offset, u32 val)
 	return vfio_pci_core_iowrite32(vdev, true, val, io + offset);
 }
 
-/* Read the VF's registers; the device is stopped */
+/*
+ * Whether BAR0 answers: vfio-pci-core's accessor fails with -EIO while the
+ * VF does not decode memory (D3hot, memory decoding off), and a read that
+ * nobody answers returns all-ones.
+ */
+static int i40e_vf_mdev_bar0_check(struct i40e_vf_mdev_dev *idev)
+{
+	u32 rstat;
+	int ret;
+
+	ret = i40e_vf_mdev_rd(idev, I40E_VFGEN_RSTAT, &rstat);
+	if (!ret && !i40e_vf_mdev_rstat_answered(rstat))
+		ret = -EIO;
+	return ret;
+}
+
+/*
+ * Read the VF's registers; the device is stopped.  BAR0 is checked before
+ * and after, so that a VF that stopped answering in between is not saved.
+ */
 static int i40e_vf_mdev_regs_read(struct i40e_vf_mdev_dev *idev,
 				  struct i40e_vf_mdev_vf_regs *r)
 {
 	unsigned int i, v;
 	int ret;
 
-	for (i = 0; i < I40E_VF_MDEV_NR_MBX_REGS; i++) {
+	ret = i40e_vf_mdev_bar0_check(idev);
+	for (i = 0; !ret && i < I40E_VF_MDEV_NR_MBX_REGS; i++)
 		ret = i40e_vf_mdev_rd(idev, i40e_vf_mdev_mbx_reg_offset(i),
 				      i40e_vf_mdev_mbx_field(r, i));
-		if (ret)
-			return ret;
-	}
-	ret = i40e_vf_mdev_rd(idev, I40E_VFINT_ICR0_ENA1, &r->icr0_ena1);
+	if (!ret)
+		ret = i40e_vf_mdev_rd(idev, I40E_VFINT_ICR0_ENA1, &r->icr0_ena1);
 	if (!ret)
 		ret = i40e_vf_mdev_rd(idev, I40E_VFINT_DYN_CTL01, &r->dyn_ctl01);
 	for (i = 0; !ret && i < I40E_VF_MDEV_NR_HENA; i++)
@@ -181,21 +183,9 @@ static int i40e_vf_mdev_regs_read(struct i40e_vf_mdev_dev *idev,
 			ret = i40e_vf_mdev_rd(idev, I40E_VFINT_ITRN1(i, v),
 					      &r->itrn1[i][v]);
 	}
+	if (!ret)
+		ret = i40e_vf_mdev_bar0_check(idev);
 	return ret;
-}
-
-static void i40e_vf_mdev_regs_from_shadow(struct i40e_vf_mdev_dev *idev,
-					  struct i40e_vf_mdev_vf_regs *r)
-{
-	struct i40e_vf_mdev_mbx_shadow mbx;
-	u16 nr_qvecs = r->nr_qvecs;
-	unsigned int i;
-
-	i40e_vf_mdev_trap_mbx_snapshot(idev, &mbx);
-	memset(r, 0, sizeof(*r));
-	r->nr_qvecs = nr_qvecs;
-	for (i = 0; i < I40E_VF_MDEV_NR_MBX_REGS; i++)
-		*i40e_vf_mdev_mbx_field(r, i) = mbx.val[i];
 }
 
 /**
@@ -246,7 +236,9 @@ static int i40e_vf_mdev_save_pf(struct i40e_vf_mdev_dev *idev,
  *
  * Appends VF_REGS and, with PF services, PF_STATE.
  *
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno: -EIO if BAR0 cannot be read (the VF is
+ * in D3hot or does not decode memory, or its registers read all-ones),
+ * -ENODEV if the VF is gone.
  */
 int i40e_vf_mdev_devstate_save(struct i40e_vf_mdev_dev *idev,
 			       struct i40e_vf_mdev_writer *w)
@@ -263,14 +255,12 @@ int i40e_vf_mdev_devstate_save(struct i40e_vf_mdev_dev *idev,
 	i40e_vf_mdev_devstate_ident(idev, &id);
 	regs->nr_qvecs = id.num_msix - 1;
 	ret = i40e_vf_mdev_regs_read(idev, regs);
-	if (ret == -EIO) {
-		dev_info(dev,
-			 "VF BAR0 not accessible (power state?): saving the mailbox registers as last written, the others as reset values\n");
-		i40e_vf_mdev_regs_from_shadow(idev, regs);
-		ret = 0;
-	}
 	if (ret) {
-		dev_err(dev, "cannot read the VF registers: %d\n", ret);
+		/* The user can cause this, e.g. by putting the VF in D3hot */
+		dev_warn_ratelimited(dev,
+				     "cannot save: VF BAR0 does not answer (power state %s, memory decoding off, or VF gone): %d\n",
+				     pci_power_name(idev->core_device.pdev->current_state),
+				     ret);
 		goto out;
 	}
 
@@ -316,14 +306,14 @@ static int i40e_vf_mdev_regs_write(struct i40e_vf_mdev_dev *idev,
 		for (i = 0; !ret && i < I40E_VF_MDEV_NR_ITR; i++)
 			ret = i40e_vf_mdev_wr(idev, I40E_VFINT_ITRN1(i, v),
 					      r->itrn1[i][v]);
+		/* After the ITRs, with ITR_INDX "none": it keeps them */
 		if (!ret)
 			ret = i40e_vf_mdev_wr(idev, I40E_VFINT_DYN_CTLN1(v),
-					      r->dyn_ctln1[v] &
-					      I40E_VFINT_DYN_CTL_STATE);
+					      i40e_vf_mdev_dyn_ctl_restore(r->dyn_ctln1[v]));
 	}
 	if (!ret)
 		ret = i40e_vf_mdev_wr(idev, I40E_VFINT_DYN_CTL01,
-				      r->dyn_ctl01 & I40E_VFINT_DYN_CTL_STATE);
+				      i40e_vf_mdev_dyn_ctl_restore(r->dyn_ctl01));
 	if (!ret)
 		ret = i40e_vf_mdev_wr(idev, I40E_VFINT_ICR0_ENA1, r->icr0_ena1);
 
@@ -376,14 +366,17 @@ int i40e_vf_mdev_devstate_load(struct i40e_vf_mdev_dev *idev,
 		ret = i40e_vf_mdev_pf_load(idev->pf, state->pf_version,
 					   state->pf_blob, state->pf_blob_len);
 		if (ret) {
-			dev_err(dev, "PF refused the PF state (version %u): %d\n",
-				state->pf_version, ret);
+			/* The user chose the stream: not an error of the host */
+			dev_err_ratelimited(dev,
+					    "PF refused the PF state (version %u): %d\n",
+					    state->pf_version, ret);
 			return ret;
 		}
 	}
 
 	ret = i40e_vf_mdev_regs_write(idev, &state->vf_regs);
 	if (ret)
-		dev_err(dev, "cannot write the VF registers: %d\n", ret);
+		dev_err_ratelimited(dev, "cannot write the VF registers: %d\n",
+				    ret);
 	return ret;
 }

@@ -19,9 +19,20 @@
 #include <linux/vfio_pci_core.h>
 #include <linux/wait.h>
 
-#include <linux/i40e_vf_mdev.h>
+#include "stream.h"
+#include "regs.h"
 
-#include "mig_v1_proto.h"
+/*
+ * Names in sysfs (Documentation/ABI/testing/sysfs-driver-i40e_vf_mdev).
+ * The mdev type is "<driver>-<type>" there, and the stream header carries
+ * it: it must be the same on every host.
+ */
+#define I40E_VF_MDEV_DRIVER_NAME	"i40e_vf_mdev"
+#define I40E_VF_MDEV_TYPE_SYSFS_NAME	"vf"
+#define I40E_VF_MDEV_TYPE_NAME		"i40e_vf_mdev-vf"
+/* Links in the mdev's directory */
+#define I40E_VF_MDEV_ATTR_IOMMU_GROUP	"iommu_group"
+#define I40E_VF_MDEV_ATTR_VFIO_DEV	"vfio-dev"
 
 struct dentry;
 struct iommu_group;
@@ -34,40 +45,9 @@ struct pci_dev;
  * device is not migratable), and it gets the open, close, reset and
  * release events.
  */
-struct i40e_vf_mdev_mig;	/* migration engine (below) */
+struct i40e_vf_mdev_mig;	/* migration engine (mig_engine.h) */
 struct i40e_vf_mdev_dirty;	/* software DMA dirty tracking */
 struct i40e_vf_mdev_pf;		/* PF services (i40e) */
-
-/*
- * VF BAR0 register map (the parts this driver looks at).  Offsets as in
- * the iavf driver's iavf_register.h.
- */
-#define I40E_VF_QTX_TAIL1(q)		(0x00000 + 4 * (q))
-#define I40E_VF_QRX_TAIL1(q)		(0x02000 + 4 * (q))
-#define I40E_VF_ARQBAH1			0x06000
-#define I40E_VF_ATQH1			0x06400
-#define I40E_VF_ATQLEN1			0x06800
-#define I40E_VF_ARQBAL1			0x06C00
-#define I40E_VF_ARQT1			0x07000
-#define I40E_VF_ARQH1			0x07400
-#define I40E_VF_ATQBAH1			0x07800
-#define I40E_VF_ATQBAL1			0x07C00
-#define I40E_VF_ARQLEN1			0x08000
-#define I40E_VF_ATQT1			0x08400
-#define I40E_VFGEN_RSTAT		0x08800
-#define I40E_VFGEN_RSTAT_VFR_STATE	GENMASK(1, 0)
-/* VFR_STATE values, as virtchnl's enum virtchnl_vfr_states */
-#define I40E_VFR_INPROGRESS		0
-#define I40E_VFR_COMPLETED		1
-#define I40E_VFR_VFACTIVE		2
-
-/* Ranges of BAR0 by what they hold; [start, end) */
-#define I40E_VF_MDEV_TX_TAIL_START	0x00000
-#define I40E_VF_MDEV_TX_TAIL_END	0x01000
-#define I40E_VF_MDEV_RX_TAIL_START	0x02000
-#define I40E_VF_MDEV_RX_TAIL_END	0x03000
-#define I40E_VF_MDEV_MBX_START		I40E_VF_MDEV_BAR0_MBX_START
-#define I40E_VF_MDEV_MBX_END		I40E_VF_MDEV_BAR0_MBX_END
 
 /* BAR0 in units of the CPU page size, the granule of mmap() and traps */
 #define I40E_VF_MDEV_BAR0_PAGES		DIV_ROUND_UP(I40E_VF_MDEV_BAR0_SIZE, \
@@ -171,7 +151,8 @@ struct i40e_vf_mdev_parent;
  * struct i40e_vf_mdev_dev - one mdev, i.e. one VF given to userspace
  * @core_device: vfio-pci-core state of the VF; must stay first, it is what
  *	vfio_alloc_device() allocates and what the VF's drvdata points to
- * @mdev: the mdev this device was created for; lives longer than us
+ * @mdev: the mdev attached to this device, NULL while there is none; set
+ *	while the device is open
  * @parent: the VF's parent state (main.c)
  * @iommu_group: reference on the VF's IOMMU group, held while the mdev's
  *	iommu_group link exists
@@ -199,22 +180,33 @@ struct i40e_vf_mdev_dev {
  * @type: the one mdev type every VF offers
  * @types: type list handed to mdev_register_parent()
  * @pdev: the VF
- * @node: entry in the driver's list of bound VFs (main.c)
- * @lock: protects @idev
- * @idev: the VF's mdev device while one exists (from the start of its
- *	creation until it is completely torn down), else NULL
+ * @idev: the VF's vfio device, registered while the VF is bound
+ * @node: entry in the driver's list of parents of VFs that left it (main.c)
+ * @lock: protects @mdev, @attached and @opened; innermost, never held
+ *	while waiting
+ * @mdev: the VF's mdev, from the start of its creation to the end of its
+ *	removal, else NULL; available_instances is 1 only without it
+ * @attached: @mdev is fully created: the vfio device matches its UUID
+ *	and can be opened
+ * @opened: the vfio device is open (from its open_device to the end of
+ *	its close_device); removal of @mdev waits until it is false
+ * @close_wait: woken when @opened becomes false
  * @open_lock: protects @open_idev
  * @open_idev: @idev while its vfio device is open, for the PCI reset_done
- *	handler, which cannot take @lock (main.c)
+ *	handler (main.c)
  */
 struct i40e_vf_mdev_parent {
 	struct mdev_parent parent;
 	struct mdev_type type;
 	struct mdev_type *types[1];
 	struct pci_dev *pdev;
-	struct list_head node;
-	struct mutex lock;		/* protects idev */
 	struct i40e_vf_mdev_dev *idev;
+	struct list_head node;
+	struct mutex lock;		/* see above */
+	struct mdev_device *mdev;
+	bool attached;
+	bool opened;
+	wait_queue_head_t close_wait;
 	spinlock_t open_lock;		/* protects open_idev */
 	struct i40e_vf_mdev_dev *open_idev;
 };
@@ -226,90 +218,16 @@ to_i40e_vf_mdev_dev(struct vfio_device *core_vdev)
 			    core_device.vdev);
 }
 
-/**
- * struct i40e_vf_mdev_mig_stats - migration counters, exposed in debugfs
- * @saved: save streams completed (END written)
- * @saved_len: length of the last one
- * @saved_crc: CRC-32 (zlib) of the last one, END record included
- * @loaded: streams accepted and applied on RESUMING -> STOP
- * @loaded_len: length of the last one
- * @loaded_crc: CRC-32 (zlib) of the last one, END record included
- * @rejected: streams the parser rejected, or whose state could not be
- *	applied
- * @resets: device resets seen while migration state was set up
- * @last_error: why the last stream was rejected, NUL-terminated
- */
-struct i40e_vf_mdev_mig_stats {
-	u64 saved;
-	u64 saved_len;
-	u32 saved_crc;
-	u64 loaded;
-	u64 loaded_len;
-	u32 loaded_crc;
-	u64 rejected;
-	u64 resets;
-	char last_error[I40E_VF_MDEV_ERR_MSG_LEN];
-};
-
-struct i40e_vf_mdev_mig_file;
-
-/**
- * struct i40e_vf_mdev_mig - migration engine state of one device
- * @idev: the device
- * @state_mutex: serialises state changes and protects everything below
- *	except @deferred_reset; released with i40e_vf_mdev_mig_unlock()
- * @reset_lock: protects @deferred_reset
- * @deferred_reset: a device reset happened while @state_mutex was held;
- *	the holder returns the engine to RUNNING when it unlocks
- * @state: current v2 state
- * @ident: this device's identity and supported stream features
- * @quiesced: the VF's DMA is stopped (P2P states, STOP, STOP_COPY)
- * @frozen: the VF is frozen (STOP, STOP_COPY)
- * @saving: a save session is open; @save holds its stream
- * @resuming: a resume session is open; @load parses its stream
- * @load_reported: the reason @load rejected the stream has been logged
- * @gen: session generation, incremented whenever a session opens
- * @save: save stream writer; its buffer grows as needed
- * @load: resume stream parser
- * @load_buf: @load's buffer, I40E_VF_MDEV_STREAM_MAX bytes while resuming
- * @save_file: the v2 data_fd of the save session, or NULL
- * @resume_file: the v2 data_fd of the resume session, or NULL
- * @poll_wait: woken when save data is appended or a session ends
- * @v1: the v1 migration region's protocol state (mig_v1.c)
- * @v1_gen: @gen when @v1 last saw the engine
- * @stats: counters for debugfs
- */
-struct i40e_vf_mdev_mig {
-	struct i40e_vf_mdev_dev *idev;
-	struct mutex state_mutex;	/* see above */
-	spinlock_t reset_lock;		/* protects deferred_reset */
-	bool deferred_reset;
-	enum vfio_device_mig_state state;
-	struct i40e_vf_mdev_stream_ident ident;
-	bool quiesced;
-	bool frozen;
-	bool saving;
-	bool resuming;
-	bool load_reported;
-	u32 gen;
-	struct i40e_vf_mdev_writer save;
-	struct i40e_vf_mdev_parser load;
-	void *load_buf;
-	struct i40e_vf_mdev_mig_file *save_file;
-	struct i40e_vf_mdev_mig_file *resume_file;
-	wait_queue_head_t poll_wait;
-	struct i40e_vf_mdev_v1 v1;
-	u32 v1_gen;
-	struct i40e_vf_mdev_mig_stats stats;
-};
-
 /* main.c */
-bool i40e_vf_mdev_pf_driven(struct pci_dev *pf);
+bool i40e_vf_mdev_pf_driven(struct pci_dev *vf);
 void i40e_vf_mdev_set_open(struct i40e_vf_mdev_dev *idev, bool open);
 
 /* mdev.c */
 int i40e_vf_mdev_probe(struct mdev_device *mdev);
 void i40e_vf_mdev_remove(struct mdev_device *mdev);
+int i40e_vf_mdev_open_begin(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_open_end(struct i40e_vf_mdev_dev *idev);
+bool i40e_vf_mdev_match_name(struct i40e_vf_mdev_dev *idev, const char *name);
 
 /* vfio_ops.c */
 extern const struct vfio_device_ops i40e_vf_mdev_vfio_ops;
@@ -338,24 +256,12 @@ bool i40e_vf_mdev_tails_trapped(struct i40e_vf_mdev_dev *idev);
 u32 i40e_vf_mdev_mbx_reg_offset(enum i40e_vf_mdev_mbx_reg reg);
 enum i40e_vf_mdev_page_class i40e_vf_mdev_page_class(u64 offset);
 
-/* mig_engine.c */
+/* Migration (mig.c, mig_engine.c; the engine's own header is mig_engine.h) */
 int i40e_vf_mdev_mig_init(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_mig_release(struct i40e_vf_mdev_dev *idev);
 int i40e_vf_mdev_mig_open(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_mig_close(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_mig_reset_done(struct i40e_vf_mdev_dev *idev);
-void i40e_vf_mdev_mig_unlock(struct i40e_vf_mdev_mig *mig);
-void i40e_vf_mdev_mig_load_report(struct i40e_vf_mdev_mig *mig);
-int i40e_vf_mdev_mig_set_state_locked(struct i40e_vf_mdev_mig *mig,
-				      enum vfio_device_mig_state target,
-				      struct file **filp);
-void i40e_vf_mdev_mig_debugfs_add(struct i40e_vf_mdev_dev *idev,
-				  struct dentry *dir);
-
-/* mig_v1.c */
-void i40e_vf_mdev_mig_v1_init(struct i40e_vf_mdev_mig *mig);
-int i40e_vf_mdev_mig_v1_register(struct i40e_vf_mdev_dev *idev);
-void i40e_vf_mdev_mig_v1_sync(struct i40e_vf_mdev_mig *mig);
 
 /* devstate.c */
 void i40e_vf_mdev_devstate_ident(struct i40e_vf_mdev_dev *idev,

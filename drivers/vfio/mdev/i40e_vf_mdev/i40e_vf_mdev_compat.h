@@ -18,6 +18,7 @@
 #include <linux/bits.h>
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
+#include <linux/crc32.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
@@ -28,55 +29,12 @@
 #include <asm/byteorder.h>
 #include <kunit/visibility.h>
 
-/*
- * Little-endian fields at any alignment. (get_unaligned_le32() and friends
- * moved from <asm/unaligned.h> to <linux/unaligned.h> in 6.12; these work
- * on every supported kernel and in userspace.)
- */
-static inline u16 i40e_vf_mdev_get_le16(const void *p)
-{
-	__le16 v;
-
-	memcpy(&v, p, sizeof(v));
-	return le16_to_cpu(v);
-}
-
-static inline u32 i40e_vf_mdev_get_le32(const void *p)
-{
-	__le32 v;
-
-	memcpy(&v, p, sizeof(v));
-	return le32_to_cpu(v);
-}
-
-static inline u64 i40e_vf_mdev_get_le64(const void *p)
-{
-	__le64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return le64_to_cpu(v);
-}
-
-static inline void i40e_vf_mdev_put_le16(u16 val, void *p)
-{
-	__le16 v = cpu_to_le16(val);
-
-	memcpy(p, &v, sizeof(v));
-}
-
-static inline void i40e_vf_mdev_put_le32(u32 val, void *p)
-{
-	__le32 v = cpu_to_le32(val);
-
-	memcpy(p, &v, sizeof(v));
-}
-
-static inline void i40e_vf_mdev_put_le64(u64 val, void *p)
-{
-	__le64 v = cpu_to_le64(val);
-
-	memcpy(p, &v, sizeof(v));
-}
+/* Out of tree before 6.12 (Makefile), the old home of get_unaligned_le32() */
+#ifdef I40E_VF_MDEV_ASM_UNALIGNED
+#include <asm/unaligned.h>
+#else
+#include <linux/unaligned.h>
+#endif
 
 #else
 /* Userspace (unit tests, fuzzing): tests/unit/include/i40e_vf_mdev_user.h */

@@ -5,25 +5,32 @@
  * The PCI side.  The driver binds to a VF only when an administrator asks
  * for it (driver_override, driverctl or new_id): its ID table entries are
  * "override only", so it never takes a VF away from iavf on its own.  Each
- * bound VF becomes an mdev parent offering one type; creating an mdev of
- * that type (mdev.c) hands the whole VF to userspace through vfio-pci-core.
+ * bound VF gets its vfio-pci-core device, registered from PCI probe to PCI
+ * remove, and becomes an mdev parent offering one type; creating an mdev
+ * of that type (mdev.c) lets userspace open that device, i.e. the whole VF.
  */
 
+#include <linux/iommu.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "i40e_vf_mdev.h"
 
 #define I40E_VF_MDEV_DESC "VFIO mediated device for Intel(R) Ethernet 700 Series VFs"
 
-/* All VFs bound to the driver; see i40e_vf_mdev_find_parent() */
-static LIST_HEAD(i40e_vf_mdev_parents);
-static DEFINE_MUTEX(i40e_vf_mdev_parents_lock);
+/*
+ * Parents of VFs that left the driver, freed when the module is unloaded;
+ * see i40e_vf_mdev_pci_remove().
+ */
+static LIST_HEAD(i40e_vf_mdev_retired);
+static DEFINE_MUTEX(i40e_vf_mdev_retired_lock);
+
+/* The BAR0 layout (sparse mmap areas, trapped pages) assumes 4 KiB pages */
+static_assert(PAGE_SIZE == SZ_4K, "i40e_vf_mdev needs 4 KiB pages");
 
 /* The 700-series PFs (i40e_devids.h) whose VFs this driver knows */
 static const struct pci_device_id i40e_vf_mdev_pf_ids[] = {
@@ -57,38 +64,32 @@ static const struct pci_device_id i40e_vf_mdev_pf_ids[] = {
 	{ }
 };
 
-static struct i40e_vf_mdev_parent *i40e_vf_mdev_find_parent(struct pci_dev *pdev)
-{
-	struct i40e_vf_mdev_parent *parent, *found = NULL;
-
-	mutex_lock(&i40e_vf_mdev_parents_lock);
-	list_for_each_entry(parent, &i40e_vf_mdev_parents, node) {
-		if (parent->pdev == pdev) {
-			found = parent;
-			break;
-		}
-	}
-	mutex_unlock(&i40e_vf_mdev_parents_lock);
-	return found;
-}
-
 /**
  * i40e_vf_mdev_pf_driven() - whether i40e drives a VF's PF
- * @pf: the PF
+ * @vf: the VF, bound to this driver
  *
  * A VF works only with i40e on its PF (virtchnl), and a PF that another
  * driver owns, e.g. vfio-pci with its VF token, must not have its VFs
- * handed out here.  No lock: the PF's driver cannot go away while one of
- * its VFs is being set up, as unbinding it first removes the VFs, which
- * waits for us.
+ * handed out here.  i40e exports nothing to recognise it by, so this looks
+ * its pci_driver up by name on the PCI bus and lets
+ * pci_iov_get_pf_drvdata() compare it with the PF's driver.  Neither
+ * pointer is dereferenced, so an i40e being unloaded meanwhile is no
+ * danger, and pci_iov_get_pf_drvdata()'s contract holds: this is called
+ * only while the VF is bound to this driver (mdev probe and the type's
+ * sysfs attributes, which mdev_unregister_parent() drains before the VF
+ * is unbound), and a PF driver cannot change while its VFs exist, as
+ * unbinding it first removes them.  Taking the PF's device lock instead
+ * would deadlock with i40e's remove, which holds it while it waits for
+ * the VFs to go.  The PF services (pf_iface.h) will replace the look-up
+ * with i40e's exported pci_driver.
  *
  * Return: true if the PF is bound to i40e.
  */
-bool i40e_vf_mdev_pf_driven(struct pci_dev *pf)
+bool i40e_vf_mdev_pf_driven(struct pci_dev *vf)
 {
-	struct device_driver *drv = READ_ONCE(pf->dev.driver);
+	struct device_driver *drv = driver_find("i40e", &pci_bus_type);
 
-	return drv && !strcmp(drv->name, "i40e");
+	return drv && !IS_ERR(pci_iov_get_pf_drvdata(vf, to_pci_driver(drv)));
 }
 
 static struct i40e_vf_mdev_parent *to_i40e_vf_mdev_parent(struct mdev_type *mtype)
@@ -102,10 +103,10 @@ static unsigned int i40e_vf_mdev_get_available(struct mdev_type *mtype)
 	unsigned int avail;
 
 	mutex_lock(&parent->lock);
-	avail = !parent->idev && i40e_vf_mdev_pf_driven(pci_physfn(parent->pdev));
+	avail = !parent->mdev;
 	mutex_unlock(&parent->lock);
 
-	return avail;
+	return avail && i40e_vf_mdev_pf_driven(parent->pdev);
 }
 
 static ssize_t i40e_vf_mdev_show_description(struct mdev_type *mtype, char *buf)
@@ -163,15 +164,42 @@ static int i40e_vf_mdev_check_vf(struct pci_dev *pdev)
 	return 0;
 }
 
+/*
+ * A parent whose VF left the driver, kept until the module is unloaded; see
+ * i40e_vf_mdev_pci_remove().
+ */
+static void i40e_vf_mdev_retire(struct i40e_vf_mdev_parent *parent)
+{
+	mutex_lock(&i40e_vf_mdev_retired_lock);
+	list_add_tail(&parent->node, &i40e_vf_mdev_retired);
+	mutex_unlock(&i40e_vf_mdev_retired_lock);
+}
+
+/*
+ * The VF's vfio device is registered here, with the VF's device lock held,
+ * and unregistered in i40e_vf_mdev_pci_remove(), with vfio-pci-core's own
+ * functions; until an mdev is attached it matches no name and cannot be
+ * opened (mdev.c).
+ */
 static int i40e_vf_mdev_pci_probe(struct pci_dev *pdev,
 				  const struct pci_device_id *id)
 {
 	struct i40e_vf_mdev_parent *parent;
+	struct i40e_vf_mdev_dev *idev;
+	struct iommu_group *group;
 	int ret;
 
 	ret = i40e_vf_mdev_check_vf(pdev);
 	if (ret)
 		return ret;
+
+	group = iommu_group_get(&pdev->dev);
+	if (!group) {
+		pci_err(pdev,
+			"in no IOMMU group; enable the IOMMU (e.g. intel_iommu=on)\n");
+		return -ENODEV;
+	}
+	iommu_group_put(group);
 
 	parent = kzalloc(sizeof(*parent), GFP_KERNEL);
 	if (!parent)
@@ -179,29 +207,48 @@ static int i40e_vf_mdev_pci_probe(struct pci_dev *pdev,
 
 	parent->pdev = pdev;
 	mutex_init(&parent->lock);
+	init_waitqueue_head(&parent->close_wait);
 	spin_lock_init(&parent->open_lock);
 	parent->type.sysfs_name = I40E_VF_MDEV_TYPE_SYSFS_NAME;
 	parent->type.pretty_name = "Intel Ethernet 700 Series VF";
 	parent->types[0] = &parent->type;
 
-	mutex_lock(&i40e_vf_mdev_parents_lock);
-	list_add_tail(&parent->node, &i40e_vf_mdev_parents);
-	mutex_unlock(&i40e_vf_mdev_parents_lock);
+	idev = vfio_alloc_device(i40e_vf_mdev_dev, core_device.vdev,
+				 &pdev->dev, &i40e_vf_mdev_vfio_ops);
+	if (IS_ERR(idev)) {
+		ret = PTR_ERR(idev);
+		goto err_free;
+	}
+	idev->parent = parent;
+	parent->idev = idev;
+
+	/* vfio-pci-core finds its device through the VF's drvdata */
+	dev_set_drvdata(&pdev->dev, &idev->core_device);
+	ret = vfio_pci_core_register_device(&idev->core_device);
+	if (ret) {
+		pci_err(pdev, "cannot register with vfio: %d\n", ret);
+		goto err_put;
+	}
 
 	ret = mdev_register_parent(&parent->parent, &pdev->dev,
 				   &i40e_vf_mdev_mdev_driver, parent->types,
 				   ARRAY_SIZE(parent->types));
 	if (ret) {
 		pci_err(pdev, "cannot register as mdev parent: %d\n", ret);
-		goto err_unlist;
+		goto err_unregister;
 	}
 
 	return 0;
 
-err_unlist:
-	mutex_lock(&i40e_vf_mdev_parents_lock);
-	list_del(&parent->node);
-	mutex_unlock(&i40e_vf_mdev_parents_lock);
+err_unregister:
+	vfio_pci_core_unregister_device(&idev->core_device);
+	vfio_put_device(&idev->core_device.vdev);
+	/* mdev_register_parent() may have added and put the type's kobject */
+	i40e_vf_mdev_retire(parent);
+	return ret;
+err_put:
+	vfio_put_device(&idev->core_device.vdev);
+err_free:
 	mutex_destroy(&parent->lock);
 	kfree(parent);
 	return ret;
@@ -210,47 +257,45 @@ err_unlist:
 /*
  * Called when the VF is unbound, hot-removed, or goes away because SR-IOV
  * is disabled on the PF.  mdev_unregister_parent() removes the VF's mdev,
- * whose remove callback waits until userspace has closed the device; vfio
- * asks the user to release it through the device request IRQ meanwhile.
+ * whose remove callback waits until userspace has closed the device (vfio
+ * asks the user to release it through the device request IRQ meanwhile);
+ * then the vfio device, no longer openable, is unregistered.
+ *
+ * The parent is not freed here: it embeds the mdev type, whose kobject
+ * the mdev core releases when its last reference goes, which may be after
+ * mdev_unregister_parent() has returned (an mdev device still referenced
+ * elsewhere keeps a reference on its type), and that release reads the
+ * type and the mdev_parent.  The mdev core has no callback for it, so the
+ * parent stays on a list until the module is unloaded: the lifetime
+ * mtty's static types have.
  */
 static void i40e_vf_mdev_pci_remove(struct pci_dev *pdev)
 {
-	struct i40e_vf_mdev_parent *parent = i40e_vf_mdev_find_parent(pdev);
-
-	if (WARN_ON(!parent))
-		return;
+	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
+	struct i40e_vf_mdev_dev *idev =
+		container_of(vdev, struct i40e_vf_mdev_dev, core_device);
+	struct i40e_vf_mdev_parent *parent = idev->parent;
 
 	mdev_unregister_parent(&parent->parent);
+	WARN_ON(parent->mdev || parent->opened);
 
-	mutex_lock(&i40e_vf_mdev_parents_lock);
-	list_del(&parent->node);
-	mutex_unlock(&i40e_vf_mdev_parents_lock);
-
-	WARN_ON(parent->idev);
-	mutex_destroy(&parent->lock);
-	kfree(parent);
+	vfio_pci_core_unregister_device(vdev);
+	vfio_put_device(&vdev->vdev);
+	parent->idev = NULL;
+	i40e_vf_mdev_retire(parent);
 }
 
-/*
- * The PCI core calls this with the VF's device lock held, so the parent
- * cannot go away; parent->lock keeps the vfio device (and the VF's drvdata,
- * which vfio-pci-core reads) alive while vfio-pci-core signals the user.
- */
-static pci_ers_result_t i40e_vf_mdev_error_detected(struct pci_dev *pdev,
-						    pci_channel_state_t state)
+static void i40e_vf_mdev_free_retired(void)
 {
-	struct i40e_vf_mdev_parent *parent = i40e_vf_mdev_find_parent(pdev);
-	pci_ers_result_t ret = PCI_ERS_RESULT_CAN_RECOVER;
+	struct i40e_vf_mdev_parent *parent, *tmp;
 
-	if (!parent)
-		return ret;
-
-	mutex_lock(&parent->lock);
-	if (parent->idev)
-		ret = vfio_pci_core_aer_err_detected(pdev, state);
-	mutex_unlock(&parent->lock);
-
-	return ret;
+	mutex_lock(&i40e_vf_mdev_retired_lock);
+	list_for_each_entry_safe(parent, tmp, &i40e_vf_mdev_retired, node) {
+		list_del(&parent->node);
+		mutex_destroy(&parent->lock);
+		kfree(parent);
+	}
+	mutex_unlock(&i40e_vf_mdev_retired_lock);
 }
 
 /**
@@ -284,11 +329,13 @@ void i40e_vf_mdev_set_open(struct i40e_vf_mdev_dev *idev, bool open)
  */
 static void i40e_vf_mdev_reset_done(struct pci_dev *pdev)
 {
-	struct i40e_vf_mdev_parent *parent = i40e_vf_mdev_find_parent(pdev);
+	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
+	struct i40e_vf_mdev_parent *parent;
 	struct i40e_vf_mdev_dev *idev;
 
-	if (!parent)
+	if (!vdev)
 		return;
+	parent = container_of(vdev, struct i40e_vf_mdev_dev, core_device)->parent;
 
 	spin_lock(&parent->open_lock);
 	idev = parent->open_idev;
@@ -304,7 +351,11 @@ static void i40e_vf_mdev_reset_done(struct pci_dev *pdev)
 }
 
 static const struct pci_error_handlers i40e_vf_mdev_err_handlers = {
-	.error_detected = i40e_vf_mdev_error_detected,
+	/*
+	 * The PCI core holds the VF's device lock, so the vfio device, which
+	 * exists as long as the VF is bound, is there; signals the user.
+	 */
+	.error_detected = vfio_pci_core_aer_err_detected,
 	.reset_done = i40e_vf_mdev_reset_done,
 };
 
@@ -357,6 +408,7 @@ static void __exit i40e_vf_mdev_exit(void)
 {
 	pci_unregister_driver(&i40e_vf_mdev_pci_driver);
 	mdev_unregister_driver(&i40e_vf_mdev_mdev_driver);
+	i40e_vf_mdev_free_retired();
 	i40e_vf_mdev_debugfs_exit();
 }
 module_exit(i40e_vf_mdev_exit);

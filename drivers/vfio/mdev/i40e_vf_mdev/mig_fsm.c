@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * i40e_vf_mdev - migration state machine tables (pure logic).
+ * i40e_vf_mdev - migration state names and the v1 device_state mapping
+ * (pure logic).
  *
- * The next-state table and the state/feature table are those of
- * vfio_mig_get_next_state() in Linux 6.12 drivers/vfio/vfio_main.c, so a
- * path computed here is the path the VFIO core walks for a v2 request.
+ * The v2 paths are vfio_mig_get_next_state()'s (drivers/vfio/vfio_main.c);
+ * the arcs are i40e_vf_mdev_mig_step() (mig_arcs.c).
  */
 #include "mig_fsm.h"
 
@@ -18,140 +18,6 @@
 #define S_ERROR		VFIO_DEVICE_STATE_ERROR
 
 static_assert(I40E_VF_MDEV_MIG_NR_STATES == 8, "v2 uAPI state count");
-
-static const u8 next_table[I40E_VF_MDEV_MIG_NR_STATES]
-			  [I40E_VF_MDEV_MIG_NR_STATES] = {
-	[S_STOP] = {
-		[S_STOP] = S_STOP,
-		[S_RUNNING] = S_RUNNING_P2P,
-		[S_PRE_COPY] = S_RUNNING_P2P,
-		[S_PRE_COPY_P2P] = S_RUNNING_P2P,
-		[S_STOP_COPY] = S_STOP_COPY,
-		[S_RESUMING] = S_RESUMING,
-		[S_RUNNING_P2P] = S_RUNNING_P2P,
-		[S_ERROR] = S_ERROR,
-	},
-	[S_RUNNING] = {
-		[S_STOP] = S_RUNNING_P2P,
-		[S_RUNNING] = S_RUNNING,
-		[S_PRE_COPY] = S_PRE_COPY,
-		[S_PRE_COPY_P2P] = S_RUNNING_P2P,
-		[S_STOP_COPY] = S_RUNNING_P2P,
-		[S_RESUMING] = S_RUNNING_P2P,
-		[S_RUNNING_P2P] = S_RUNNING_P2P,
-		[S_ERROR] = S_ERROR,
-	},
-	[S_PRE_COPY] = {
-		[S_STOP] = S_RUNNING,
-		[S_RUNNING] = S_RUNNING,
-		[S_PRE_COPY] = S_PRE_COPY,
-		[S_PRE_COPY_P2P] = S_PRE_COPY_P2P,
-		[S_STOP_COPY] = S_PRE_COPY_P2P,
-		[S_RESUMING] = S_RUNNING,
-		[S_RUNNING_P2P] = S_RUNNING,
-		[S_ERROR] = S_ERROR,
-	},
-	[S_PRE_COPY_P2P] = {
-		[S_STOP] = S_RUNNING_P2P,
-		[S_RUNNING] = S_RUNNING_P2P,
-		[S_PRE_COPY] = S_PRE_COPY,
-		[S_PRE_COPY_P2P] = S_PRE_COPY_P2P,
-		[S_STOP_COPY] = S_STOP_COPY,
-		[S_RESUMING] = S_RUNNING_P2P,
-		[S_RUNNING_P2P] = S_RUNNING_P2P,
-		[S_ERROR] = S_ERROR,
-	},
-	[S_STOP_COPY] = {
-		[S_STOP] = S_STOP,
-		[S_RUNNING] = S_STOP,
-		[S_PRE_COPY] = S_ERROR,
-		[S_PRE_COPY_P2P] = S_ERROR,
-		[S_STOP_COPY] = S_STOP_COPY,
-		[S_RESUMING] = S_STOP,
-		[S_RUNNING_P2P] = S_STOP,
-		[S_ERROR] = S_ERROR,
-	},
-	[S_RESUMING] = {
-		[S_STOP] = S_STOP,
-		[S_RUNNING] = S_STOP,
-		[S_PRE_COPY] = S_STOP,
-		[S_PRE_COPY_P2P] = S_STOP,
-		[S_STOP_COPY] = S_STOP,
-		[S_RESUMING] = S_RESUMING,
-		[S_RUNNING_P2P] = S_STOP,
-		[S_ERROR] = S_ERROR,
-	},
-	[S_RUNNING_P2P] = {
-		[S_STOP] = S_STOP,
-		[S_RUNNING] = S_RUNNING,
-		[S_PRE_COPY] = S_RUNNING,
-		[S_PRE_COPY_P2P] = S_PRE_COPY_P2P,
-		[S_STOP_COPY] = S_STOP,
-		[S_RESUMING] = S_STOP,
-		[S_RUNNING_P2P] = S_RUNNING_P2P,
-		[S_ERROR] = S_ERROR,
-	},
-	[S_ERROR] = {
-		[S_STOP] = S_ERROR,
-		[S_RUNNING] = S_ERROR,
-		[S_PRE_COPY] = S_ERROR,
-		[S_PRE_COPY_P2P] = S_ERROR,
-		[S_STOP_COPY] = S_ERROR,
-		[S_RESUMING] = S_ERROR,
-		[S_RUNNING_P2P] = S_ERROR,
-		[S_ERROR] = S_ERROR,
-	},
-};
-
-/* VFIO_MIGRATION_* flags a state needs; ERROR can never be requested. */
-static const u32 state_flags[I40E_VF_MDEV_MIG_NR_STATES] = {
-	[S_STOP] = VFIO_MIGRATION_STOP_COPY,
-	[S_RUNNING] = VFIO_MIGRATION_STOP_COPY,
-	[S_PRE_COPY] = VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_PRE_COPY,
-	[S_PRE_COPY_P2P] = VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P |
-			 VFIO_MIGRATION_PRE_COPY,
-	[S_STOP_COPY] = VFIO_MIGRATION_STOP_COPY,
-	[S_RESUMING] = VFIO_MIGRATION_STOP_COPY,
-	[S_RUNNING_P2P] = VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P,
-	[S_ERROR] = ~0U,
-};
-
-#define F_P2P	VFIO_MIGRATION_P2P
-#define F_PRE	VFIO_MIGRATION_PRE_COPY
-#define A(x)	I40E_VF_MDEV_ACT_##x
-
-/* Every arc the engine implements, for every supported feature set. */
-static const struct i40e_vf_mdev_mig_arc arcs[] = {
-	/* VFIO_MIGRATION_STOP_COPY */
-	{ S_STOP, S_RESUMING, 0, 0, A(RESUME_OPEN) | A(NEW_FD) },
-	{ S_RESUMING, S_STOP, 0, 0, A(RESUME_LOAD) | A(RESUME_CLOSE) },
-	{ S_STOP, S_STOP_COPY, 0, 0, A(SAVE_OPEN) | A(SAVE_FINAL) | A(NEW_FD) },
-	{ S_STOP_COPY, S_STOP, 0, 0, A(SAVE_CLOSE) },
-	/* ... without P2P */
-	{ S_RUNNING, S_STOP, 0, F_P2P, A(QUIESCE) | A(FREEZE) },
-	{ S_STOP, S_RUNNING, 0, F_P2P, A(UNFREEZE) | A(UNQUIESCE) },
-	/* VFIO_MIGRATION_P2P */
-	{ S_RUNNING, S_RUNNING_P2P, F_P2P, 0, A(QUIESCE) },
-	{ S_RUNNING_P2P, S_RUNNING, F_P2P, 0, A(UNQUIESCE) },
-	{ S_RUNNING_P2P, S_STOP, F_P2P, 0, A(FREEZE) },
-	{ S_STOP, S_RUNNING_P2P, F_P2P, 0, A(UNFREEZE) },
-	/* VFIO_MIGRATION_PRE_COPY */
-	{ S_RUNNING, S_PRE_COPY, F_PRE, 0, A(SAVE_OPEN) | A(NEW_FD) },
-	{ S_PRE_COPY, S_RUNNING, F_PRE, 0, A(SAVE_CLOSE) },
-	/* ... without P2P */
-	{ S_PRE_COPY, S_STOP_COPY, F_PRE, F_P2P,
-	  A(QUIESCE) | A(FREEZE) | A(SAVE_FINAL) },
-	/* VFIO_MIGRATION_PRE_COPY | VFIO_MIGRATION_P2P */
-	{ S_PRE_COPY, S_PRE_COPY_P2P, F_PRE | F_P2P, 0, A(QUIESCE) },
-	{ S_PRE_COPY_P2P, S_PRE_COPY, F_PRE | F_P2P, 0, A(UNQUIESCE) },
-	{ S_PRE_COPY_P2P, S_RUNNING_P2P, F_PRE | F_P2P, 0, A(SAVE_CLOSE) },
-	{ S_PRE_COPY_P2P, S_STOP_COPY, F_PRE | F_P2P, 0,
-	  A(FREEZE) | A(SAVE_FINAL) },
-	{ S_RUNNING_P2P, S_PRE_COPY_P2P, F_PRE | F_P2P, 0,
-	  A(SAVE_OPEN) | A(NEW_FD) },
-};
-
-#undef A
 
 /**
  * i40e_vf_mdev_mig_state_name - name of a v2 migration state
@@ -179,23 +45,6 @@ const char *i40e_vf_mdev_mig_state_name(enum vfio_device_mig_state state)
 EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_mig_state_name);
 
 /**
- * i40e_vf_mdev_mig_state_supported - whether a state can be requested
- * @state: the state
- * @flags: VFIO_MIGRATION_* flags the device reports
- *
- * Return: true if @state exists for a device with @flags (never ERROR).
- */
-bool i40e_vf_mdev_mig_state_supported(enum vfio_device_mig_state state,
-				      u32 flags)
-{
-	if ((unsigned int)state >= I40E_VF_MDEV_MIG_NR_STATES ||
-	    state == S_ERROR)
-		return false;
-	return (state_flags[state] & flags) == state_flags[state];
-}
-EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_mig_state_supported);
-
-/**
  * i40e_vf_mdev_mig_saving - whether a state is in the "saving group"
  * @state: the state
  *
@@ -208,93 +57,11 @@ bool i40e_vf_mdev_mig_saving(enum vfio_device_mig_state state)
 }
 EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_mig_saving);
 
-/**
- * i40e_vf_mdev_mig_next_state - next step on the way to a state
- * @flags: VFIO_MIGRATION_* flags the device reports
- * @cur: the current state
- * @new: the requested state
- * @next: set to the next state, one arc away from @cur
- *
- * Same algorithm and result as vfio_mig_get_next_state(). When @cur equals
- * @new, @next is @cur.
- *
- * Return: 0, or -EINVAL if @cur or @new is not supported with @flags, or
- * no path leads from @cur to @new (STOP_COPY to a PRE_COPY state, anything
- * from ERROR); @next is ERROR then.
- */
-int i40e_vf_mdev_mig_next_state(u32 flags, enum vfio_device_mig_state cur,
-				enum vfio_device_mig_state new,
-				enum vfio_device_mig_state *next)
-{
-	*next = S_ERROR;
-	if (!(flags & VFIO_MIGRATION_STOP_COPY) ||
-	    (unsigned int)cur >= I40E_VF_MDEV_MIG_NR_STATES ||
-	    (cur != S_ERROR &&
-	     !i40e_vf_mdev_mig_state_supported(cur, flags)) ||
-	    !i40e_vf_mdev_mig_state_supported(new, flags))
-		return -EINVAL;
-
-	/* Skip over states the device does not support. */
-	*next = next_table[cur][new];
-	while (*next != S_ERROR &&
-	       !i40e_vf_mdev_mig_state_supported(*next, flags))
-		*next = next_table[*next][new];
-
-	return *next != S_ERROR ? 0 : -EINVAL;
-}
-EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_mig_next_state);
-
-/**
- * i40e_vf_mdev_mig_arc - look up a single arc
- * @flags: VFIO_MIGRATION_* flags the device reports
- * @from: state before the arc
- * @to: state after the arc
- *
- * The migration_set_state() implementation asks this for every step
- * vfio_mig_get_next_state() gives it: a step that is not an arc of the
- * table is a bug and must be refused.
- *
- * Return: the arc with its actions, or NULL if @from -> @to is not an arc
- * for a device with @flags.
- */
-const struct i40e_vf_mdev_mig_arc *
-i40e_vf_mdev_mig_arc(u32 flags, enum vfio_device_mig_state from,
-		     enum vfio_device_mig_state to)
-{
-	unsigned int i;
-
-	if (!(flags & VFIO_MIGRATION_STOP_COPY))
-		return NULL;
-	for (i = 0; i < ARRAY_SIZE(arcs); i++) {
-		const struct i40e_vf_mdev_mig_arc *arc = &arcs[i];
-
-		if (arc->from == from && arc->to == to &&
-		    (flags & arc->needs) == arc->needs &&
-		    !(flags & arc->without))
-			return arc;
-	}
-	return NULL;
-}
-EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_mig_arc);
-
-/**
- * i40e_vf_mdev_mig_arcs - the whole arc table
- * @nr: set to the number of arcs
- *
- * Return: the table, for tests and documentation.
- */
-const struct i40e_vf_mdev_mig_arc *i40e_vf_mdev_mig_arcs(unsigned int *nr)
-{
-	*nr = ARRAY_SIZE(arcs);
-	return arcs;
-}
-EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_mig_arcs);
-
 /* v1 device_state values, indexed by the three state bits */
-#define V1_STOP		I40E_VF_MDEV_V1_STATE_STOP
-#define V1_RUNNING	I40E_VF_MDEV_V1_STATE_RUNNING
-#define V1_SAVING	I40E_VF_MDEV_V1_STATE_SAVING
-#define V1_RESUMING	I40E_VF_MDEV_V1_STATE_RESUMING
+#define V1_STOP		VFIO_DEVICE_STATE_V1_STOP
+#define V1_RUNNING	VFIO_DEVICE_STATE_V1_RUNNING
+#define V1_SAVING	VFIO_DEVICE_STATE_V1_SAVING
+#define V1_RESUMING	VFIO_DEVICE_STATE_V1_RESUMING
 #define V1_PRECOPY	(V1_SAVING | V1_RUNNING)
 #define V1_ERROR	I40E_VF_MDEV_V1_STATE_ERROR
 #define V1_NR		8
@@ -340,7 +107,7 @@ static const u8 v1_allowed[V1_NR] = {
  */
 int i40e_vf_mdev_mig_v1_to_state(u32 v1, enum vfio_device_mig_state *state)
 {
-	if (v1 & ~I40E_VF_MDEV_V1_STATE_MASK || v1_to_v2[v1] < 0)
+	if (v1 & ~VFIO_DEVICE_STATE_MASK || v1_to_v2[v1] < 0)
 		return -EINVAL;
 	*state = v1_to_v2[v1];
 	return 0;
@@ -386,7 +153,7 @@ EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_mig_state_to_v1);
  */
 int i40e_vf_mdev_mig_v1_check(u32 from, u32 to)
 {
-	if ((from | to) & ~I40E_VF_MDEV_V1_STATE_MASK)
+	if ((from | to) & ~VFIO_DEVICE_STATE_MASK)
 		return -EINVAL;
 	return v1_allowed[from] & BIT(to) ? 0 : -EINVAL;
 }

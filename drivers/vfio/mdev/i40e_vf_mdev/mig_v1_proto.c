@@ -16,7 +16,10 @@
  *   write data section   any offsets and sizes within the data section
  *   write data_size      hands the first data_size bytes of the data
  *                        section to the stream parser, which validates
- *                        them at once; an invalid stream fails this write
+ *                        them at once; an invalid stream fails this write,
+ *                        and so (-EINVAL, nothing committed) does a
+ *                        data_size larger than what was written there
+ *                        since the last commit
  *
  * Only a field's first byte has a side effect, so a field read in pieces
  * (e.g. two 4-byte reads of pending_bytes) acts once; the later pieces
@@ -70,6 +73,47 @@ static void v1_clear_windows(struct i40e_vf_mdev_v1 *v)
 	v->pending = 0;
 	memset(v->size_bytes, 0, sizeof(v->size_bytes));
 	v->size_mask = 0;
+	v->written_lo = 0;
+	v->written_hi = 0;
+}
+
+/* The user wrote [off, off + count) of the data section. */
+static void v1_mark_written(struct i40e_vf_mdev_v1 *v, u64 off, size_t count)
+{
+	u64 end = off + count;
+
+	if (v->written_lo < v->written_hi && off <= v->written_hi &&
+	    end >= v->written_lo) {
+		v->written_lo = min_t(u64, v->written_lo, off);
+		v->written_hi = max_t(u64, v->written_hi, end);
+	} else {
+		v->written_lo = off;
+		v->written_hi = end;
+	}
+}
+
+/* Commit the first @size bytes of the data section to the parser. */
+static int v1_commit(struct i40e_vf_mdev_v1 *v, u64 size)
+{
+	size_t room;
+	int ret;
+
+	if (size > v->data_size)
+		return -EINVAL;
+	/*
+	 * Bytes the user did not write since the last commit are not part of
+	 * the stream: refuse, and commit nothing.  (A stream that has failed
+	 * or would grow too big fails with the parser's error as before.)
+	 */
+	i40e_vf_mdev_parser_tail(v->load, &room);
+	if (!v->load->err && size <= room &&
+	    size > (v->written_lo ? 0 : v->written_hi))
+		return -EINVAL;
+	ret = i40e_vf_mdev_parser_commit(v->load, size);
+	/* The data section now starts at the parser's new tail */
+	v->written_lo = 0;
+	v->written_hi = 0;
+	return ret;
 }
 
 /**
@@ -253,9 +297,7 @@ static int v1_hdr_write(struct i40e_vf_mdev_v1 *v, u64 off, const void *buf,
 		return 0;
 	v->size_mask = 0;
 	memcpy(&size, v->size_bytes, sizeof(size));
-	if (size > v->data_size)
-		return -EINVAL;
-	return i40e_vf_mdev_parser_commit(v->load, size);
+	return v1_commit(v, size);
 }
 
 /**
@@ -266,7 +308,8 @@ static int v1_hdr_write(struct i40e_vf_mdev_v1 *v, u64 off, const void *buf,
  * @write: whether the user writes
  * @ptr: set to where the bytes are (save stream or parser buffer)
  *
- * Lets the kernel glue copy_to_user()/copy_from_user() directly.
+ * For a write, the caller then writes all @count bytes at *@ptr: they
+ * count as written for the next data_size commit.
  *
  * Return: 0, or a negative errno: -EINVAL outside the data section, outside
  * the current chunk, or in a state without a session; -EFBIG when a write
@@ -294,6 +337,7 @@ int i40e_vf_mdev_v1_window(struct i40e_vf_mdev_v1 *v, u64 pos, size_t count,
 		if (off + count > room)
 			return -EFBIG;
 		*ptr = tail + off;
+		v1_mark_written(v, off, count);
 		return 0;
 	}
 

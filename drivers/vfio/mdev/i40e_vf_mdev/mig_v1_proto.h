@@ -2,9 +2,9 @@
 /*
  * i40e_vf_mdev - the v1 migration region protocol as pure logic.
  *
- * The region (type 3, subtype 1; see include/uapi/linux/i40e_vf_mdev.h)
- * starts with struct i40e_vf_mdev_migration_info and has a data section at
- * data_offset. This file turns region accesses into engine calls: state
+ * The region (VFIO_REGION_TYPE_MIGRATION_DEPRECATED, subtype 1, in
+ * <linux/vfio.h>) starts with struct vfio_device_migration_info and has a
+ * data section at data_offset. This file turns region accesses into engine calls: state
  * changes through a callback, save data out of the engine's stream writer,
  * resume data into the engine's stream parser. The kernel glue only
  * locks, copies to/from userspace and calls i40e_vf_mdev_v1_rw() or
@@ -22,7 +22,7 @@
 #include "mig_fsm.h"
 #include "stream.h"
 
-/* Layout of struct i40e_vf_mdev_migration_info */
+/* Layout of struct vfio_device_migration_info */
 #define I40E_VF_MDEV_V1_OFF_DEVICE_STATE	0
 #define I40E_VF_MDEV_V1_OFF_RESERVED		4
 #define I40E_VF_MDEV_V1_OFF_PENDING_BYTES	8
@@ -66,6 +66,10 @@ struct i40e_vf_mdev_v1_ops {
  * @pending: pending_bytes as last read, for split reads of the field
  * @size_bytes: data_size bytes written so far while resuming
  * @size_mask: which of @size_bytes have been written
+ * @written_lo: start of the bytes of the data section written since the
+ *	last commit (one contiguous range; a write that does not touch it
+ *	starts a new one)
+ * @written_hi: end of that range; @written_lo == @written_hi if none
  *
  * While the v1 region is in use, the engine's state changes only through
  * @ops->set_state, or through a device reset followed by
@@ -86,6 +90,8 @@ struct i40e_vf_mdev_v1 {
 	u64 pending;
 	u8 size_bytes[8];
 	u8 size_mask;
+	u64 written_lo;
+	u64 written_hi;
 };
 
 int i40e_vf_mdev_v1_init(struct i40e_vf_mdev_v1 *v,

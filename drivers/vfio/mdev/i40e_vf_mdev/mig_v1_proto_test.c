@@ -5,16 +5,17 @@
  * (save/load handlers, state changes, split 8/4/2/1-byte accesses).
  */
 #include <kunit/test.h>
+#include <linux/vfio.h>
 
 #include "mig_v1_proto.h"
 
 #define BUF_SIZE	(64 * 1024)
 #define FILE_SIZE	(256 * 1024)
 
-#define V1_RUN		I40E_VF_MDEV_V1_STATE_RUNNING
-#define V1_SAV		I40E_VF_MDEV_V1_STATE_SAVING
-#define V1_RES		I40E_VF_MDEV_V1_STATE_RESUMING
-#define V1_MASK		I40E_VF_MDEV_V1_STATE_MASK
+#define V1_RUN		VFIO_DEVICE_STATE_V1_RUNNING
+#define V1_SAV		VFIO_DEVICE_STATE_V1_SAVING
+#define V1_RES		VFIO_DEVICE_STATE_V1_RESUMING
+#define V1_MASK		VFIO_DEVICE_STATE_MASK
 #define V1_ERR		I40E_VF_MDEV_V1_STATE_ERROR
 
 /* A model of the migration engine behind the v1 front end. */
@@ -33,47 +34,82 @@ struct eng {
 	int fail_into;		/* fail the arc into this state (-1: none) */
 	bool fail_to_error;
 	struct i40e_vf_mdev_v1 v1;
+	struct vfio_device vdev;	/* for vfio_mig_get_next_state() */
 };
+
+/*
+ * One arc, as i40e_vf_mdev_mig_step() does it (mig_arcs.c): DMA stops on
+ * entering a P2P state and restarts on leaving it, the device freezes on
+ * entering STOP or STOP_COPY and thaws on leaving them for a running
+ * state, a save session opens on entering the saving group and gets the
+ * device state on entering STOP_COPY, a resume session opens on entering
+ * RESUMING and is applied on leaving it.
+ */
+static bool eng_is_arc(enum vfio_device_mig_state from,
+		       enum vfio_device_mig_state to)
+{
+	static struct vfio_device vdev = {
+		.migration_flags = I40E_VF_MDEV_MIG_FLAGS,
+	};
+	enum vfio_device_mig_state next;
+
+	/* Exactly one step of vfio_mig_get_next_state() */
+	return from != to && from != VFIO_DEVICE_STATE_ERROR &&
+	       !vfio_mig_get_next_state(&vdev, from, to, &next) && next == to;
+}
+
+static bool eng_p2p(enum vfio_device_mig_state s)
+{
+	return s == VFIO_DEVICE_STATE_RUNNING_P2P ||
+	       s == VFIO_DEVICE_STATE_PRE_COPY_P2P;
+}
+
+static bool eng_running(enum vfio_device_mig_state s)
+{
+	return s == VFIO_DEVICE_STATE_RUNNING || s == VFIO_DEVICE_STATE_PRE_COPY;
+}
 
 static int eng_step(struct eng *e, enum vfio_device_mig_state next)
 {
-	const struct i40e_vf_mdev_mig_arc *arc;
+	enum vfio_device_mig_state cur = e->state;
 	int ret;
 
-	arc = i40e_vf_mdev_mig_arc(e->flags, e->state, next);
-	if (!arc)
+	if (!eng_is_arc(cur, next))
 		return -EINVAL;
 	if (e->fail_into == (int)next)
 		return -EIO;
 	e->arcs++;
-	if (arc->actions & I40E_VF_MDEV_ACT_QUIESCE)
+	if (eng_running(cur) && eng_p2p(next))
 		e->dma = false;
-	if (arc->actions & I40E_VF_MDEV_ACT_FREEZE)
+	if (next == VFIO_DEVICE_STATE_STOP_COPY ||
+	    (cur == VFIO_DEVICE_STATE_RUNNING_P2P &&
+	     next == VFIO_DEVICE_STATE_STOP))
 		e->frozen = true;
-	if (arc->actions & I40E_VF_MDEV_ACT_SAVE_OPEN) {
+	if (!i40e_vf_mdev_mig_saving(cur) && i40e_vf_mdev_mig_saving(next)) {
 		i40e_vf_mdev_writer_init(&e->w, e->wbuf, BUF_SIZE, 0, NULL, NULL);
 		ret = i40e_vf_mdev_write_header(&e->w, &e->id, 0);
 		if (ret)
 			return ret;
 	}
-	if (arc->actions & I40E_VF_MDEV_ACT_SAVE_FINAL) {
+	if (next == VFIO_DEVICE_STATE_STOP_COPY) {
 		ret = i40e_vf_mdev_write_vf_regs(&e->w, &e->regs);
 		if (!ret)
 			ret = i40e_vf_mdev_write_end(&e->w);
 		if (ret)
 			return ret;
 	}
-	if (arc->actions & I40E_VF_MDEV_ACT_RESUME_OPEN)
+	if (next == VFIO_DEVICE_STATE_RESUMING)
 		i40e_vf_mdev_parser_init(&e->p, e->pbuf, e->pbuf_size, &e->id);
-	if (arc->actions & I40E_VF_MDEV_ACT_RESUME_LOAD) {
+	if (cur == VFIO_DEVICE_STATE_RESUMING) {
 		ret = i40e_vf_mdev_parser_finish(&e->p);
 		if (ret)
 			return ret;	/* nothing applied: still RESUMING */
 		e->regs = i40e_vf_mdev_parser_state(&e->p)->vf_regs;
 	}
-	if (arc->actions & I40E_VF_MDEV_ACT_UNFREEZE)
+	if (cur == VFIO_DEVICE_STATE_STOP &&
+	    next == VFIO_DEVICE_STATE_RUNNING_P2P)
 		e->frozen = false;
-	if (arc->actions & I40E_VF_MDEV_ACT_UNQUIESCE)
+	if (eng_p2p(cur) && eng_running(next))
 		e->dma = true;
 	e->state = next;
 	return 0;
@@ -87,8 +123,14 @@ static int eng_set_state(void *priv, enum vfio_device_mig_state target,
 	int ret = 0;
 
 	while (e->state != target) {
-		ret = i40e_vf_mdev_mig_next_state(e->flags, e->state, target,
-						  &next);
+		/* Nothing leaves ERROR but a reset (as the engine) */
+		if (e->state == VFIO_DEVICE_STATE_ERROR) {
+			ret = -EINVAL;
+			break;
+		}
+		e->vdev.migration_flags = e->flags;
+		ret = vfio_mig_get_next_state(&e->vdev, e->state, target,
+					      &next);
 		if (!ret)
 			ret = eng_step(e, next);
 		if (ret) {
@@ -1040,6 +1082,64 @@ static void resume_window_rules(struct kunit *test)
 			-EFBIG);
 }
 
+/*
+ * A data_size write may commit only bytes the user wrote into the data
+ * section since the last commit: anything more is refused and nothing is
+ * committed (the parser would otherwise see bytes the user never sent).
+ */
+static void resume_commit_only_written(struct kunit *test)
+{
+	struct eng *src = eng_new(test, 81, I40E_VF_MDEV_V1_DATA_OFFSET, 512);
+	struct eng *e = eng_new(test, 82, I40E_VF_MDEV_V1_DATA_OFFSET, 512);
+	struct i40e_vf_mdev_v1 *v = &e->v1;
+	const u8 *s;
+	size_t len;
+	u64 size;
+
+	KUNIT_ASSERT_EQ(test, write_state(&src->v1, V1_SAV), 0);
+	s = src->w.buf;
+	len = src->w.len;
+	KUNIT_ASSERT_GT(test, len, 40);
+	KUNIT_ASSERT_LE(test, len, 512);
+	KUNIT_ASSERT_EQ(test, write_state(v, V1_RES), 0);
+	/* Whatever a previous user left in the staging buffer */
+	memset(e->pbuf, 0xa5, e->pbuf_size);
+
+	/* Nothing written: no commit but of 0 bytes */
+	size = 1;
+	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_v1_rw(v, &size, 8, 24, true), -EINVAL);
+	KUNIT_EXPECT_EQ(test, e->p.len, 0);
+	KUNIT_EXPECT_EQ(test, e->p.err, 0);
+
+	/* 20 bytes written, 40 committed: refused, nothing parsed */
+	KUNIT_ASSERT_EQ(test, i40e_vf_mdev_v1_rw(v, (void *)s, 20, 0x1000, true),
+			20);
+	size = 40;
+	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_v1_rw(v, &size, 8, 24, true), -EINVAL);
+	KUNIT_EXPECT_EQ(test, e->p.len, 0);
+	KUNIT_EXPECT_EQ(test, e->p.err, 0);
+
+	/* A gap: [30, len) written, [20, 30) not; still refused */
+	KUNIT_ASSERT_EQ(test, i40e_vf_mdev_v1_rw(v, (void *)(s + 30), len - 30,
+						 0x1000 + 30, true), len - 30);
+	size = len;
+	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_v1_rw(v, &size, 8, 24, true), -EINVAL);
+	KUNIT_EXPECT_EQ(test, e->p.len, 0);
+
+	/* The whole stream written: accepted, and the region goes on */
+	KUNIT_ASSERT_EQ(test, i40e_vf_mdev_v1_rw(v, (void *)s, len, 0x1000, true),
+			len);
+	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_v1_rw(v, &size, 8, 24, true), 8);
+	KUNIT_EXPECT_EQ(test, e->p.len, len);
+	KUNIT_EXPECT_TRUE(test, i40e_vf_mdev_parser_done(&e->p));
+	/* After a commit the data section is empty again */
+	size = 1;
+	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_v1_rw(v, &size, 8, 24, true), -EINVAL);
+	KUNIT_EXPECT_EQ(test, e->p.len, len);
+	KUNIT_ASSERT_EQ(test, write_state(v, V1_RUN), 0);
+	KUNIT_EXPECT_TRUE(test, regs_same(&e->regs, &src->regs));
+}
+
 static struct kunit_case v1_cases[] = {
 	KUNIT_CASE(qemu72_live_migration),
 	KUNIT_CASE(qemu72_precopy_carries_header),
@@ -1050,6 +1150,7 @@ static struct kunit_case v1_cases[] = {
 	KUNIT_CASE(device_state_rules),
 	KUNIT_CASE(split_field_accesses),
 	KUNIT_CASE(resume_window_rules),
+	KUNIT_CASE(resume_commit_only_written),
 	{}
 };
 

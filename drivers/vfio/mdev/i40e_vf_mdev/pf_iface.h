@@ -23,6 +23,18 @@
  *
  * The PF services replace the stubs with calls into i40e; the callers in
  * devstate.c already handle every result documented here.
+ *
+ * Reset contract.  A VF reset (FLR through VFIO_DEVICE_RESET or sysfs, a
+ * bus or slot reset, the VFR the PF itself starts) returns the VF's own
+ * registers and queues to their reset values and makes the PF forget the
+ * VF's virtchnl configuration, as it always has.  It does NOT undo
+ * i40e_vf_mdev_pf_quiesce() or i40e_vf_mdev_pf_freeze(): those are PF-side
+ * states of the VF that persist across its resets, until this driver calls
+ * them again with false.  The driver therefore undoes them explicitly
+ * whenever it leaves migration behind: on a deferred reset, on open and
+ * on close (mig_engine.c); if the PF refuses, the driver reports it and
+ * keeps the migration state ERROR, and the next open or reset tries again.
+ * A handle from i40e_vf_mdev_pf_get() stays valid across VF resets.
  */
 #ifndef I40E_VF_MDEV_PF_IFACE_H
 #define I40E_VF_MDEV_PF_IFACE_H

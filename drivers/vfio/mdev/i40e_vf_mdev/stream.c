@@ -4,7 +4,8 @@
  *
  * The format is specified in Documentation/migration.rst and summarised in
  * stream.h. Everything here is pure: it touches no device, allocates no
- * memory and builds in userspace for the unit tests and the fuzzer.
+ * memory and builds in userspace for the unit tests and the fuzzer (which
+ * get crc32_le() and get/put_unaligned_le*() from tests/unit/include/).
  */
 #include "stream.h"
 
@@ -22,14 +23,6 @@ enum {
 	P_DONE,		/* END accepted */
 };
 
-/* CRC-32 as in IEEE 802.3 and zlib's crc32(), four bits at a time. */
-static const u32 crc32_nibble[16] = {
-	0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac,
-	0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
-	0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
-	0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
-};
-
 /**
  * i40e_vf_mdev_crc32 - CRC-32 (IEEE 802.3, zlib) of a buffer
  * @crc: CRC of the preceding data, 0 to start
@@ -43,15 +36,8 @@ static const u32 crc32_nibble[16] = {
  */
 u32 i40e_vf_mdev_crc32(u32 crc, const void *data, size_t len)
 {
-	const u8 *p = data;
-
-	crc = ~crc;
-	while (len--) {
-		crc ^= *p++;
-		crc = (crc >> 4) ^ crc32_nibble[crc & 15];
-		crc = (crc >> 4) ^ crc32_nibble[crc & 15];
-	}
-	return ~crc;
+	/* zlib inverts before and after, crc32_le() leaves it to callers */
+	return ~crc32_le(~crc, data, len);
 }
 EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_crc32);
 
@@ -168,19 +154,19 @@ int i40e_vf_mdev_write_header(struct i40e_vf_mdev_writer *w,
 	memset(h, 0, I40E_VF_MDEV_STREAM_HDR_LEN);
 	memcpy(h + I40E_VF_MDEV_HDR_OFF_MAGIC, I40E_VF_MDEV_STREAM_MAGIC,
 	       I40E_VF_MDEV_STREAM_MAGIC_LEN);
-	i40e_vf_mdev_put_le16(I40E_VF_MDEV_STREAM_MAJOR,
-			      h + I40E_VF_MDEV_HDR_OFF_MAJOR);
-	i40e_vf_mdev_put_le16(I40E_VF_MDEV_STREAM_MINOR,
-			      h + I40E_VF_MDEV_HDR_OFF_MINOR);
-	i40e_vf_mdev_put_le32(I40E_VF_MDEV_STREAM_HDR_LEN,
-			      h + I40E_VF_MDEV_HDR_OFF_HDR_LEN);
-	i40e_vf_mdev_put_le32(flags, h + I40E_VF_MDEV_HDR_OFF_FLAGS);
-	i40e_vf_mdev_put_le16(id->vf_vendor, h + I40E_VF_MDEV_HDR_OFF_VF_VENDOR);
-	i40e_vf_mdev_put_le16(id->vf_device, h + I40E_VF_MDEV_HDR_OFF_VF_DEVICE);
-	i40e_vf_mdev_put_le16(id->pf_device, h + I40E_VF_MDEV_HDR_OFF_PF_DEVICE);
-	i40e_vf_mdev_put_le16(id->num_queue_pairs, h + I40E_VF_MDEV_HDR_OFF_NUM_QP);
-	i40e_vf_mdev_put_le16(id->num_msix, h + I40E_VF_MDEV_HDR_OFF_NUM_MSIX);
-	i40e_vf_mdev_put_le64(id->features, h + I40E_VF_MDEV_HDR_OFF_FEATURES);
+	put_unaligned_le16(I40E_VF_MDEV_STREAM_MAJOR,
+			   h + I40E_VF_MDEV_HDR_OFF_MAJOR);
+	put_unaligned_le16(I40E_VF_MDEV_STREAM_MINOR,
+			   h + I40E_VF_MDEV_HDR_OFF_MINOR);
+	put_unaligned_le32(I40E_VF_MDEV_STREAM_HDR_LEN,
+			   h + I40E_VF_MDEV_HDR_OFF_HDR_LEN);
+	put_unaligned_le32(flags, h + I40E_VF_MDEV_HDR_OFF_FLAGS);
+	put_unaligned_le16(id->vf_vendor, h + I40E_VF_MDEV_HDR_OFF_VF_VENDOR);
+	put_unaligned_le16(id->vf_device, h + I40E_VF_MDEV_HDR_OFF_VF_DEVICE);
+	put_unaligned_le16(id->pf_device, h + I40E_VF_MDEV_HDR_OFF_PF_DEVICE);
+	put_unaligned_le16(id->num_queue_pairs, h + I40E_VF_MDEV_HDR_OFF_NUM_QP);
+	put_unaligned_le16(id->num_msix, h + I40E_VF_MDEV_HDR_OFF_NUM_MSIX);
+	put_unaligned_le64(id->features, h + I40E_VF_MDEV_HDR_OFF_FEATURES);
 	memcpy(h + I40E_VF_MDEV_HDR_OFF_TYPE_NAME, id->type_name,
 	       strnlen(id->type_name, I40E_VF_MDEV_TYPE_NAME_LEN));
 
@@ -193,12 +179,12 @@ EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_write_header);
 /* Header values (at the start of the buffer) the record writers check. */
 static u64 writer_features(const struct i40e_vf_mdev_writer *w)
 {
-	return i40e_vf_mdev_get_le64(w->buf + I40E_VF_MDEV_HDR_OFF_FEATURES);
+	return get_unaligned_le64(w->buf + I40E_VF_MDEV_HDR_OFF_FEATURES);
 }
 
 static u16 writer_num_msix(const struct i40e_vf_mdev_writer *w)
 {
-	return i40e_vf_mdev_get_le16(w->buf + I40E_VF_MDEV_HDR_OFF_NUM_MSIX);
+	return get_unaligned_le16(w->buf + I40E_VF_MDEV_HDR_OFF_NUM_MSIX);
 }
 
 /**
@@ -235,9 +221,9 @@ void *i40e_vf_mdev_writer_begin(struct i40e_vf_mdev_writer *w, u32 type,
 		return NULL;
 
 	r = w->buf + w->len;
-	i40e_vf_mdev_put_le32(type, r);
-	i40e_vf_mdev_put_le32(flags, r + 4);
-	i40e_vf_mdev_put_le64(0, r + 8);
+	put_unaligned_le32(type, r);
+	put_unaligned_le32(flags, r + 4);
+	put_unaligned_le64(0, r + 8);
 	w->rec_start = w->len;
 	w->rec_max = max_len;
 	w->phase = W_OPEN;
@@ -263,7 +249,7 @@ int i40e_vf_mdev_writer_commit(struct i40e_vf_mdev_writer *w, size_t len)
 		return writer_fail(w, -EINVAL);
 
 	r = w->buf + w->rec_start;
-	i40e_vf_mdev_put_le64(len, r + 8);
+	put_unaligned_le64(len, r + 8);
 	memset(r + I40E_VF_MDEV_REC_HDR_LEN + len, 0, padded - len);
 	w->len = w->rec_start + I40E_VF_MDEV_REC_HDR_LEN + padded;
 	w->nr_records++;
@@ -305,11 +291,10 @@ EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_write_record);
 int i40e_vf_mdev_write_vf_regs(struct i40e_vf_mdev_writer *w,
 			       const struct i40e_vf_mdev_vf_regs *regs)
 {
-	static const size_t mb = 8;	/* offset of the mailbox registers */
+	struct i40e_vf_mdev_vf_regs_rec *r;
 	unsigned int n = regs->nr_qvecs;
 	unsigned int i, v;
 	size_t len;
-	u8 *p;
 
 	if (w->err)
 		return w->err;
@@ -318,40 +303,37 @@ int i40e_vf_mdev_write_vf_regs(struct i40e_vf_mdev_writer *w,
 		return writer_fail(w, -EINVAL);
 
 	len = I40E_VF_MDEV_VF_REGS_LEN(n);
-	p = i40e_vf_mdev_writer_begin(w, I40E_VF_MDEV_REC_VF_REGS,
+	r = i40e_vf_mdev_writer_begin(w, I40E_VF_MDEV_REC_VF_REGS,
 				      I40E_VF_MDEV_REC_F_MANDATORY, len);
-	if (!p)
+	if (!r)
 		return w->err;
 
-	memset(p, 0, len);
-	i40e_vf_mdev_put_le16(n, p);
-	i40e_vf_mdev_put_le16(I40E_VF_MDEV_NR_ITR, p + 2);
-	i40e_vf_mdev_put_le32(regs->atq_bal, p + mb + 0);
-	i40e_vf_mdev_put_le32(regs->atq_bah, p + mb + 4);
-	i40e_vf_mdev_put_le32(regs->atq_len, p + mb + 8);
-	i40e_vf_mdev_put_le32(regs->atq_head, p + mb + 12);
-	i40e_vf_mdev_put_le32(regs->atq_tail, p + mb + 16);
-	i40e_vf_mdev_put_le32(regs->arq_bal, p + mb + 20);
-	i40e_vf_mdev_put_le32(regs->arq_bah, p + mb + 24);
-	i40e_vf_mdev_put_le32(regs->arq_len, p + mb + 28);
-	i40e_vf_mdev_put_le32(regs->arq_head, p + mb + 32);
-	i40e_vf_mdev_put_le32(regs->arq_tail, p + mb + 36);
-	i40e_vf_mdev_put_le32(regs->icr0_ena1, p + 48);
-	i40e_vf_mdev_put_le32(regs->dyn_ctl01, p + 52);
+	r->nr_qvecs = cpu_to_le16(n);
+	r->nr_itr = cpu_to_le16(I40E_VF_MDEV_NR_ITR);
+	r->rsvd = 0;
+	r->atq_bal = cpu_to_le32(regs->atq_bal);
+	r->atq_bah = cpu_to_le32(regs->atq_bah);
+	r->atq_len = cpu_to_le32(regs->atq_len);
+	r->atq_head = cpu_to_le32(regs->atq_head);
+	r->atq_tail = cpu_to_le32(regs->atq_tail);
+	r->arq_bal = cpu_to_le32(regs->arq_bal);
+	r->arq_bah = cpu_to_le32(regs->arq_bah);
+	r->arq_len = cpu_to_le32(regs->arq_len);
+	r->arq_head = cpu_to_le32(regs->arq_head);
+	r->arq_tail = cpu_to_le32(regs->arq_tail);
+	r->icr0_ena1 = cpu_to_le32(regs->icr0_ena1);
+	r->dyn_ctl01 = cpu_to_le32(regs->dyn_ctl01);
 	for (i = 0; i < I40E_VF_MDEV_NR_HENA; i++)
-		i40e_vf_mdev_put_le32(regs->hena[i], p + 56 + 4 * i);
+		r->hena[i] = cpu_to_le32(regs->hena[i]);
 	for (i = 0; i < I40E_VF_MDEV_NR_HKEY; i++)
-		i40e_vf_mdev_put_le32(regs->hkey[i], p + 64 + 4 * i);
+		r->hkey[i] = cpu_to_le32(regs->hkey[i]);
 	for (i = 0; i < I40E_VF_MDEV_NR_HLUT; i++)
-		i40e_vf_mdev_put_le32(regs->hlut[i], p + 116 + 4 * i);
-	p += I40E_VF_MDEV_VF_REGS_FIXED_LEN;
+		r->hlut[i] = cpu_to_le32(regs->hlut[i]);
 	for (v = 0; v < n; v++)
-		i40e_vf_mdev_put_le32(regs->dyn_ctln1[v], p + 4 * v);
-	p += 4 * n;
+		r->qvec[v] = cpu_to_le32(regs->dyn_ctln1[v]);
 	for (i = 0; i < I40E_VF_MDEV_NR_ITR; i++)
 		for (v = 0; v < n; v++)
-			i40e_vf_mdev_put_le32(regs->itrn1[i][v],
-					      p + 4 * (i * n + v));
+			r->qvec[n + i * n + v] = cpu_to_le32(regs->itrn1[i][v]);
 
 	return i40e_vf_mdev_writer_commit(w, len);
 }
@@ -384,8 +366,8 @@ int i40e_vf_mdev_write_pf_state(struct i40e_vf_mdev_writer *w, u32 version,
 				      I40E_VF_MDEV_PF_STATE_HDR_LEN + len);
 	if (!p)
 		return w->err;
-	i40e_vf_mdev_put_le32(version, p);
-	i40e_vf_mdev_put_le32(0, p + 4);
+	put_unaligned_le32(version, p);
+	put_unaligned_le32(0, p + 4);
 	if (len)
 		memcpy(p + I40E_VF_MDEV_PF_STATE_HDR_LEN, blob, len);
 	return i40e_vf_mdev_writer_commit(w, I40E_VF_MDEV_PF_STATE_HDR_LEN +
@@ -414,12 +396,12 @@ int i40e_vf_mdev_write_end(struct i40e_vf_mdev_writer *w)
 		return ret;
 
 	r = w->buf + w->len;
-	i40e_vf_mdev_put_le32(I40E_VF_MDEV_REC_END, r);
-	i40e_vf_mdev_put_le32(I40E_VF_MDEV_REC_F_MANDATORY, r + 4);
-	i40e_vf_mdev_put_le64(I40E_VF_MDEV_END_LEN, r + 8);
-	i40e_vf_mdev_put_le32(w->nr_records, r + 16);
-	i40e_vf_mdev_put_le32(i40e_vf_mdev_crc32(0, w->buf, w->len), r + 20);
-	i40e_vf_mdev_put_le64(w->len, r + 24);
+	put_unaligned_le32(I40E_VF_MDEV_REC_END, r);
+	put_unaligned_le32(I40E_VF_MDEV_REC_F_MANDATORY, r + 4);
+	put_unaligned_le64(I40E_VF_MDEV_END_LEN, r + 8);
+	put_unaligned_le32(w->nr_records, r + 16);
+	put_unaligned_le32(i40e_vf_mdev_crc32(0, w->buf, w->len), r + 20);
+	put_unaligned_le64(w->len, r + 24);
 	w->len += I40E_VF_MDEV_REC_HDR_LEN + I40E_VF_MDEV_END_LEN;
 	w->phase = W_ENDED;
 	return 0;
@@ -661,15 +643,15 @@ static int parse_header(struct i40e_vf_mdev_parser *p)
 				   "bad magic: not an i40e_vf_mdev migration stream");
 	if (p->len < I40E_VF_MDEV_HDR_OFF_MINOR)
 		return 0;
-	major = i40e_vf_mdev_get_le16(h + I40E_VF_MDEV_HDR_OFF_MAJOR);
+	major = get_unaligned_le16(h + I40E_VF_MDEV_HDR_OFF_MAJOR);
 	if (major != I40E_VF_MDEV_STREAM_MAJOR)
 		return parser_fail(p, I40E_VF_MDEV_SERR_VERSION,
 				   "unsupported stream format version %u (this driver reads %u.x)",
 				   major, I40E_VF_MDEV_STREAM_MAJOR);
 	if (p->len < I40E_VF_MDEV_HDR_OFF_FLAGS)
 		return 0;
-	st->minor = i40e_vf_mdev_get_le16(h + I40E_VF_MDEV_HDR_OFF_MINOR);
-	hdr_len = i40e_vf_mdev_get_le32(h + I40E_VF_MDEV_HDR_OFF_HDR_LEN);
+	st->minor = get_unaligned_le16(h + I40E_VF_MDEV_HDR_OFF_MINOR);
+	hdr_len = get_unaligned_le32(h + I40E_VF_MDEV_HDR_OFF_HDR_LEN);
 	if (hdr_len < I40E_VF_MDEV_STREAM_HDR_LEN ||
 	    hdr_len > I40E_VF_MDEV_STREAM_HDR_MAX ||
 	    !IS_ALIGNED(hdr_len, I40E_VF_MDEV_REC_ALIGN) ||
@@ -683,21 +665,21 @@ static int parse_header(struct i40e_vf_mdev_parser *p)
 	if (p->len < I40E_VF_MDEV_STREAM_HDR_LEN)
 		return 0;
 
-	flags = i40e_vf_mdev_get_le32(h + I40E_VF_MDEV_HDR_OFF_FLAGS);
+	flags = get_unaligned_le32(h + I40E_VF_MDEV_HDR_OFF_FLAGS);
 	if (flags & I40E_VF_MDEV_FLAGS_CRITICAL & ~I40E_VF_MDEV_HDR_FLAGS_KNOWN)
 		return parser_fail(p, I40E_VF_MDEV_SERR_UNKNOWN_MANDATORY,
 				   "unknown mandatory header flags 0x%08x",
 				   flags & I40E_VF_MDEV_FLAGS_CRITICAL);
-	if (i40e_vf_mdev_get_le16(h + I40E_VF_MDEV_HDR_OFF_RSVD))
+	if (get_unaligned_le16(h + I40E_VF_MDEV_HDR_OFF_RSVD))
 		return parser_fail(p, I40E_VF_MDEV_SERR_BAD_PADDING,
 				   "bad padding: reserved header field is not zero");
 	st->hdr_flags = flags;
-	st->src.vf_vendor = i40e_vf_mdev_get_le16(h + I40E_VF_MDEV_HDR_OFF_VF_VENDOR);
-	st->src.vf_device = i40e_vf_mdev_get_le16(h + I40E_VF_MDEV_HDR_OFF_VF_DEVICE);
-	st->src.pf_device = i40e_vf_mdev_get_le16(h + I40E_VF_MDEV_HDR_OFF_PF_DEVICE);
-	st->src.num_queue_pairs = i40e_vf_mdev_get_le16(h + I40E_VF_MDEV_HDR_OFF_NUM_QP);
-	st->src.num_msix = i40e_vf_mdev_get_le16(h + I40E_VF_MDEV_HDR_OFF_NUM_MSIX);
-	st->src.features = i40e_vf_mdev_get_le64(h + I40E_VF_MDEV_HDR_OFF_FEATURES);
+	st->src.vf_vendor = get_unaligned_le16(h + I40E_VF_MDEV_HDR_OFF_VF_VENDOR);
+	st->src.vf_device = get_unaligned_le16(h + I40E_VF_MDEV_HDR_OFF_VF_DEVICE);
+	st->src.pf_device = get_unaligned_le16(h + I40E_VF_MDEV_HDR_OFF_PF_DEVICE);
+	st->src.num_queue_pairs = get_unaligned_le16(h + I40E_VF_MDEV_HDR_OFF_NUM_QP);
+	st->src.num_msix = get_unaligned_le16(h + I40E_VF_MDEV_HDR_OFF_NUM_MSIX);
+	st->src.features = get_unaligned_le64(h + I40E_VF_MDEV_HDR_OFF_FEATURES);
 	memcpy(st->src.type_name, h + I40E_VF_MDEV_HDR_OFF_TYPE_NAME,
 	       I40E_VF_MDEV_TYPE_NAME_LEN);
 	ret = parse_ident(p);
@@ -723,9 +705,9 @@ static int parse_rec_hdr(struct i40e_vf_mdev_parser *p)
 
 	if (p->len - p->pos < I40E_VF_MDEV_REC_HDR_LEN)
 		return 0;
-	type = i40e_vf_mdev_get_le32(r);
-	flags = i40e_vf_mdev_get_le32(r + 4);
-	len = i40e_vf_mdev_get_le64(r + 8);
+	type = get_unaligned_le32(r);
+	flags = get_unaligned_le32(r + 4);
+	len = get_unaligned_le64(r + 8);
 	name = i40e_vf_mdev_rec_name(type);
 
 	if (type == I40E_VF_MDEV_REC_INVALID)
@@ -799,57 +781,54 @@ bad_len:
 
 static int parse_vf_regs(struct i40e_vf_mdev_parser *p, const u8 *d)
 {
+	const struct i40e_vf_mdev_vf_regs_rec *r = (const void *)d;
 	struct i40e_vf_mdev_vf_regs *regs = &p->state.vf_regs;
-	static const size_t mb = 8;
-	unsigned int n = i40e_vf_mdev_get_le16(d);
+	unsigned int n = le16_to_cpu(r->nr_qvecs);
+	unsigned int nr_itr = le16_to_cpu(r->nr_itr);
 	unsigned int i, v;
 
-	if (n != p->state.src.num_msix - 1u ||
-	    i40e_vf_mdev_get_le16(d + 2) != I40E_VF_MDEV_NR_ITR)
+	if (n != p->state.src.num_msix - 1u || nr_itr != I40E_VF_MDEV_NR_ITR)
 		return parser_fail(p, I40E_VF_MDEV_SERR_BAD_RECORD,
 				   "bad record: VF_REGS geometry %u vectors x %u ITRs, expected %u x %u",
-				   n, i40e_vf_mdev_get_le16(d + 2),
-				   p->state.src.num_msix - 1u,
+				   n, nr_itr, p->state.src.num_msix - 1u,
 				   I40E_VF_MDEV_NR_ITR);
-	if (i40e_vf_mdev_get_le32(d + 4))
+	if (r->rsvd)
 		return parser_fail(p, I40E_VF_MDEV_SERR_BAD_PADDING,
 				   "bad padding: reserved VF_REGS field is not zero");
 
 	regs->nr_qvecs = n;
-	regs->atq_bal = i40e_vf_mdev_get_le32(d + mb + 0);
-	regs->atq_bah = i40e_vf_mdev_get_le32(d + mb + 4);
-	regs->atq_len = i40e_vf_mdev_get_le32(d + mb + 8);
-	regs->atq_head = i40e_vf_mdev_get_le32(d + mb + 12);
-	regs->atq_tail = i40e_vf_mdev_get_le32(d + mb + 16);
-	regs->arq_bal = i40e_vf_mdev_get_le32(d + mb + 20);
-	regs->arq_bah = i40e_vf_mdev_get_le32(d + mb + 24);
-	regs->arq_len = i40e_vf_mdev_get_le32(d + mb + 28);
-	regs->arq_head = i40e_vf_mdev_get_le32(d + mb + 32);
-	regs->arq_tail = i40e_vf_mdev_get_le32(d + mb + 36);
-	regs->icr0_ena1 = i40e_vf_mdev_get_le32(d + 48);
-	regs->dyn_ctl01 = i40e_vf_mdev_get_le32(d + 52);
+	regs->atq_bal = le32_to_cpu(r->atq_bal);
+	regs->atq_bah = le32_to_cpu(r->atq_bah);
+	regs->atq_len = le32_to_cpu(r->atq_len);
+	regs->atq_head = le32_to_cpu(r->atq_head);
+	regs->atq_tail = le32_to_cpu(r->atq_tail);
+	regs->arq_bal = le32_to_cpu(r->arq_bal);
+	regs->arq_bah = le32_to_cpu(r->arq_bah);
+	regs->arq_len = le32_to_cpu(r->arq_len);
+	regs->arq_head = le32_to_cpu(r->arq_head);
+	regs->arq_tail = le32_to_cpu(r->arq_tail);
+	regs->icr0_ena1 = le32_to_cpu(r->icr0_ena1);
+	regs->dyn_ctl01 = le32_to_cpu(r->dyn_ctl01);
 	for (i = 0; i < I40E_VF_MDEV_NR_HENA; i++)
-		regs->hena[i] = i40e_vf_mdev_get_le32(d + 56 + 4 * i);
+		regs->hena[i] = le32_to_cpu(r->hena[i]);
 	for (i = 0; i < I40E_VF_MDEV_NR_HKEY; i++)
-		regs->hkey[i] = i40e_vf_mdev_get_le32(d + 64 + 4 * i);
+		regs->hkey[i] = le32_to_cpu(r->hkey[i]);
 	for (i = 0; i < I40E_VF_MDEV_NR_HLUT; i++)
-		regs->hlut[i] = i40e_vf_mdev_get_le32(d + 116 + 4 * i);
-	d += I40E_VF_MDEV_VF_REGS_FIXED_LEN;
+		regs->hlut[i] = le32_to_cpu(r->hlut[i]);
 	for (v = 0; v < n; v++)
-		regs->dyn_ctln1[v] = i40e_vf_mdev_get_le32(d + 4 * v);
-	d += 4 * n;
+		regs->dyn_ctln1[v] = le32_to_cpu(r->qvec[v]);
 	for (i = 0; i < I40E_VF_MDEV_NR_ITR; i++)
 		for (v = 0; v < n; v++)
-			regs->itrn1[i][v] = i40e_vf_mdev_get_le32(d + 4 * (i * n + v));
+			regs->itrn1[i][v] = le32_to_cpu(r->qvec[n + i * n + v]);
 	return 0;
 }
 
 static int parse_end(struct i40e_vf_mdev_parser *p, const u8 *d)
 {
 	struct i40e_vf_mdev_state *st = &p->state;
-	u32 count = i40e_vf_mdev_get_le32(d);
-	u32 crc = i40e_vf_mdev_get_le32(d + 4);
-	u64 offset = i40e_vf_mdev_get_le64(d + 8);
+	u32 count = get_unaligned_le32(d);
+	u32 crc = get_unaligned_le32(d + 4);
+	u64 offset = get_unaligned_le64(d + 8);
 	u32 calc;
 
 	if (offset != p->rec_start)
@@ -898,10 +877,10 @@ static int parse_rec_body(struct i40e_vf_mdev_parser *p)
 		ret = parse_vf_regs(p, d);
 		break;
 	case I40E_VF_MDEV_REC_PF_STATE:
-		if (i40e_vf_mdev_get_le32(d + 4))
+		if (get_unaligned_le32(d + 4))
 			return parser_fail(p, I40E_VF_MDEV_SERR_BAD_PADDING,
 					   "bad padding: reserved PF_STATE field is not zero");
-		st->pf_version = i40e_vf_mdev_get_le32(d);
+		st->pf_version = get_unaligned_le32(d);
 		st->pf_blob = d + I40E_VF_MDEV_PF_STATE_HDR_LEN;
 		st->pf_blob_len = p->rec_len - I40E_VF_MDEV_PF_STATE_HDR_LEN;
 		break;

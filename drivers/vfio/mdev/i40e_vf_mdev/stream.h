@@ -116,6 +116,57 @@ enum i40e_vf_mdev_rec_type {
 	I40E_VF_MDEV_VF_REGS_LEN(I40E_VF_MDEV_MAX_QVECS)
 
 /**
+ * struct i40e_vf_mdev_vf_regs_rec - VF_REGS payload on the wire
+ * @nr_qvecs: vectors in @qvec (the header's num_msix - 1)
+ * @nr_itr: ITR indexes per vector, I40E_VF_MDEV_NR_ITR
+ * @rsvd: 0
+ * @atq_bal: VF mailbox registers, see &struct i40e_vf_mdev_vf_regs
+ * @atq_bah: see &struct i40e_vf_mdev_vf_regs
+ * @atq_len: see &struct i40e_vf_mdev_vf_regs
+ * @atq_head: see &struct i40e_vf_mdev_vf_regs
+ * @atq_tail: see &struct i40e_vf_mdev_vf_regs
+ * @arq_bal: see &struct i40e_vf_mdev_vf_regs
+ * @arq_bah: see &struct i40e_vf_mdev_vf_regs
+ * @arq_len: see &struct i40e_vf_mdev_vf_regs
+ * @arq_head: see &struct i40e_vf_mdev_vf_regs
+ * @arq_tail: see &struct i40e_vf_mdev_vf_regs
+ * @icr0_ena1: VFINT_ICR0_ENA1
+ * @dyn_ctl01: VFINT_DYN_CTL01
+ * @hena: VFQF_HENA(i)
+ * @hkey: VFQF_HKEY(i)
+ * @hlut: VFQF_HLUT(i)
+ * @qvec: VFINT_DYN_CTLN1(v) for each vector, then VFINT_ITRN1(i, v) for
+ *	each ITR index i and, within it, each vector v: (1 + @nr_itr) *
+ *	@nr_qvecs values
+ *
+ * The one definition of the record's layout, used by the writer and the
+ * parser; its fixed part is I40E_VF_MDEV_VF_REGS_FIXED_LEN bytes.
+ */
+struct i40e_vf_mdev_vf_regs_rec {
+	__le16 nr_qvecs;
+	__le16 nr_itr;
+	__le32 rsvd;
+	__le32 atq_bal;
+	__le32 atq_bah;
+	__le32 atq_len;
+	__le32 atq_head;
+	__le32 atq_tail;
+	__le32 arq_bal;
+	__le32 arq_bah;
+	__le32 arq_len;
+	__le32 arq_head;
+	__le32 arq_tail;
+	__le32 icr0_ena1;
+	__le32 dyn_ctl01;
+	__le32 hena[I40E_VF_MDEV_NR_HENA];
+	__le32 hkey[I40E_VF_MDEV_NR_HKEY];
+	__le32 hlut[I40E_VF_MDEV_NR_HLUT];
+	__le32 qvec[];
+} __packed;
+static_assert(sizeof(struct i40e_vf_mdev_vf_regs_rec) ==
+	      I40E_VF_MDEV_VF_REGS_FIXED_LEN);
+
+/**
  * struct i40e_vf_mdev_stream_ident - identity and compatibility of a VF
  * @vf_vendor: PCI vendor ID of the VF (0x8086); must match
  * @vf_device: PCI device ID of the VF (0x154c, 0x37cd); must match

@@ -7,6 +7,7 @@
  */
 #include <kunit/test.h>
 
+#include "regs.h"
 #include "stream.h"
 
 MODULE_LICENSE("GPL");
@@ -146,9 +147,9 @@ static void reseal(u8 *s, size_t len)
 {
 	u8 *end = s + len - END_REC_LEN;
 
-	i40e_vf_mdev_put_le64(len - END_REC_LEN, end + 24);
-	i40e_vf_mdev_put_le32(i40e_vf_mdev_crc32(0, s, len - END_REC_LEN),
-			      end + 20);
+	put_unaligned_le64(len - END_REC_LEN, end + 24);
+	put_unaligned_le32(i40e_vf_mdev_crc32(0, s, len - END_REC_LEN),
+			   end + 20);
 }
 
 static bool regs_equal(const struct i40e_vf_mdev_vf_regs *a,
@@ -256,61 +257,61 @@ static void writer_layout(struct kunit *test)
 	size_t off;
 
 	KUNIT_EXPECT_MEMEQ(test, s, "I40VFMIG", 8);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le16(s + 8), 1);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le16(s + 10), 0);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + 12), 72);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + 16), 0);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le16(s + 20), 0x8086);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le16(s + 22), 0x154c);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le16(s + 24), 0x1583);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le16(s + 26), 4);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le16(s + 28), 5);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le16(s + 30), 0);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le64(s + 32),
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(s + 8), 1);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(s + 10), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + 12), 72);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + 16), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(s + 20), 0x8086);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(s + 22), 0x154c);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(s + 24), 0x1583);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(s + 26), 4);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(s + 28), 5);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(s + 30), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(s + 32),
 			I40E_VF_MDEV_FEAT_PF_STATE);
 	KUNIT_EXPECT_MEMEQ(test, s + 40, "i40e_vf_mdev-vf\0", 16);
 	KUNIT_EXPECT_EQ(test, s[71], 0);
 
 	/* VF_REGS */
 	off = 72;
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off),
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off),
 			I40E_VF_MDEV_REC_VF_REGS);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off + 4),
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off + 4),
 			I40E_VF_MDEV_REC_F_MANDATORY);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le64(s + off + 8), vf_len);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le16(s + off + 16), 4);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le16(s + off + 18), 3);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off + 16 + 8),
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(s + off + 8), vf_len);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(s + off + 16), 4);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(s + off + 18), 3);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off + 16 + 8),
 			c->regs.atq_bal);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off + 16 + 52),
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off + 16 + 52),
 			c->regs.dyn_ctl01);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off + 16 + 180 + 12),
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off + 16 + 180 + 12),
 			c->regs.dyn_ctln1[3]);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off + 16 + 180 + 16 +
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off + 16 + 180 + 16 +
 						 4 * (2 * 4 + 1)),
 			c->regs.itrn1[2][1]);
 
 	/* PF_STATE */
 	off += 16 + ALIGN(vf_len, 8);
 	KUNIT_EXPECT_EQ(test, off % 8, 0);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off),
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off),
 			I40E_VF_MDEV_REC_PF_STATE);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le64(s + off + 8), 8 + PF_LEN);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off + 16), 7);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off + 20), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(s + off + 8), 8 + PF_LEN);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off + 16), 7);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off + 20), 0);
 	KUNIT_EXPECT_MEMEQ(test, s + off + 24, c->pf, PF_LEN);
 
 	/* END */
 	off += 16 + ALIGN(8 + PF_LEN, 8);
 	KUNIT_EXPECT_EQ(test, off + END_REC_LEN, c->len);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off), I40E_VF_MDEV_REC_END);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off + 4),
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off), I40E_VF_MDEV_REC_END);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off + 4),
 			I40E_VF_MDEV_REC_F_MANDATORY);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le64(s + off + 8), 16);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off + 16), 2);
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le32(s + off + 20),
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(s + off + 8), 16);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off + 16), 2);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(s + off + 20),
 			i40e_vf_mdev_crc32(0, s, off));
-	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_get_le64(s + off + 24), off);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(s + off + 24), off);
 
 	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_stream_size_max(&c->id, PF_LEN),
 			c->len);
@@ -559,7 +560,7 @@ static void err_version(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(majors); i++) {
 		memcpy(c->work, c->s, c->len);
-		i40e_vf_mdev_put_le16(majors[i], c->work + 8);
+		put_unaligned_le16(majors[i], c->work + 8);
 		reseal(c->work, c->len);
 		expect_reject(test, c, c->work, c->len,
 			      I40E_VF_MDEV_SERR_VERSION, "version");
@@ -581,24 +582,24 @@ static void err_header(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(hdr_lens); i++) {
 		memcpy(c->work, c->s, c->len);
-		i40e_vf_mdev_put_le32(hdr_lens[i], c->work + 12);
+		put_unaligned_le32(hdr_lens[i], c->work + 12);
 		reseal(c->work, c->len);
 		expect_reject(test, c, c->work, c->len,
 			      I40E_VF_MDEV_SERR_BAD_HEADER, "header length");
 	}
 
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le16(0, c->work + 28);
+	put_unaligned_le16(0, c->work + 28);
 	reseal(c->work, c->len);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_BAD_HEADER,
 		      "MSI-X");
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le16(18, c->work + 28);
+	put_unaligned_le16(18, c->work + 28);
 	reseal(c->work, c->len);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_BAD_HEADER,
 		      "MSI-X");
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le16(0, c->work + 26);
+	put_unaligned_le16(0, c->work + 26);
 	reseal(c->work, c->len);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_BAD_HEADER,
 		      "queue pairs");
@@ -627,12 +628,12 @@ static void err_header(struct kunit *test)
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_BAD_PADDING,
 		      "reserved");
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le32(BIT(16), c->work + 16);
+	put_unaligned_le32(BIT(16), c->work + 16);
 	reseal(c->work, c->len);
 	expect_reject(test, c, c->work, c->len,
 		      I40E_VF_MDEV_SERR_UNKNOWN_MANDATORY, "header flags");
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le32(BIT(1) | BIT(15), c->work + 16);
+	put_unaligned_le32(BIT(1) | BIT(15), c->work + 16);
 	reseal(c->work, c->len);
 	KUNIT_ASSERT_EQ(test, parse(c, c->work, c->len, 0), 0);
 	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_parser_state(&c->p)->hdr_flags,
@@ -679,8 +680,8 @@ static void err_incompatible(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_parser_finish(&c->p), 0);
 	/* ...but not unknown features. */
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le64(BIT_ULL(63) | I40E_VF_MDEV_FEAT_PF_STATE,
-			      c->work + 32);
+	put_unaligned_le64(BIT_ULL(63) | I40E_VF_MDEV_FEAT_PF_STATE,
+			   c->work + 32);
 	reseal(c->work, c->len);
 	i40e_vf_mdev_parser_init(&c->p, c->pbuf, PBUF_SIZE, NULL);
 	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_parser_feed(&c->p, c->work, c->len),
@@ -736,18 +737,18 @@ static void err_too_big(struct kunit *test)
 
 	/* A record length beyond the limit, however large, fails early. */
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le64(~0ULL, c->work + off + 8);
+	put_unaligned_le64(~0ULL, c->work + off + 8);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_TOO_BIG,
 		      "too big");
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le64(~0ULL - 3, c->work + off + 8);
-	i40e_vf_mdev_put_le32(0x200, c->work + off);
+	put_unaligned_le64(~0ULL - 3, c->work + off + 8);
+	put_unaligned_le32(0x200, c->work + off);
 	i40e_vf_mdev_parser_init(&c->p, c->pbuf, PBUF_SIZE, &c->id);
 	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_parser_feed(&c->p, c->work, off + 16),
 			-EFBIG);
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le64(PBUF_SIZE - off - 16 + 1, c->work + off + 8);
-	i40e_vf_mdev_put_le32(0x200, c->work + off);
+	put_unaligned_le64(PBUF_SIZE - off - 16 + 1, c->work + off + 8);
+	put_unaligned_le32(0x200, c->work + off);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_TOO_BIG,
 		      NULL);
 
@@ -768,7 +769,7 @@ static void err_too_big(struct kunit *test)
 	off = I40E_VF_MDEV_STREAM_HDR_LEN + 16 +
 	      ALIGN(I40E_VF_MDEV_VF_REGS_LEN(4), 8);
 	memcpy(c->work, c->s, off + 16);
-	i40e_vf_mdev_put_le64(I40E_VF_MDEV_PF_STATE_MAX + 8, c->work + off + 8);
+	put_unaligned_le64(I40E_VF_MDEV_PF_STATE_MAX + 8, c->work + off + 8);
 	i40e_vf_mdev_parser_init(&c->p, big, I40E_VF_MDEV_STREAM_MAX, &c->id);
 	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_parser_feed(&c->p, c->work, off + 16),
 			-EFBIG);
@@ -866,8 +867,8 @@ static void unknown_records(struct kunit *test)
 	expect_reject(test, c, c->work, len,
 		      I40E_VF_MDEV_SERR_UNKNOWN_MANDATORY, "flags");
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le32(I40E_VF_MDEV_REC_F_MANDATORY | BIT(31),
-			      c->work + I40E_VF_MDEV_STREAM_HDR_LEN + 4);
+	put_unaligned_le32(I40E_VF_MDEV_REC_F_MANDATORY | BIT(31),
+			   c->work + I40E_VF_MDEV_STREAM_HDR_LEN + 4);
 	reseal(c->work, c->len);
 	expect_reject(test, c, c->work, c->len,
 		      I40E_VF_MDEV_SERR_UNKNOWN_MANDATORY, "VF_REGS");
@@ -954,11 +955,11 @@ static void err_corrupt_end(struct kunit *test)
 
 	memcpy(c->work, c->s, c->len);
 	end = c->work + c->len - END_REC_LEN;
-	i40e_vf_mdev_put_le32(3, end + 16);
+	put_unaligned_le32(3, end + 16);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_CORRUPT,
 		      "counts 3 records");
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le64(8, end + 24);
+	put_unaligned_le64(8, end + 24);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_CORRUPT,
 		      "offset");
 	memcpy(c->work, c->s, c->len);
@@ -980,34 +981,34 @@ static void err_bad_record(struct kunit *test)
 	u8 *end;
 
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le32(0, c->work + vf);
+	put_unaligned_le32(0, c->work + vf);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_BAD_RECORD,
 		      "type 0");
 
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le64(I40E_VF_MDEV_VF_REGS_LEN(5), c->work + vf + 8);
+	put_unaligned_le64(I40E_VF_MDEV_VF_REGS_LEN(5), c->work + vf + 8);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_BAD_RECORD,
 		      "VF_REGS");
 
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le16(3, c->work + vf + 16);
+	put_unaligned_le16(3, c->work + vf + 16);
 	reseal(c->work, c->len);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_BAD_RECORD,
 		      "geometry");
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le16(2, c->work + vf + 18);
+	put_unaligned_le16(2, c->work + vf + 18);
 	reseal(c->work, c->len);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_BAD_RECORD,
 		      "geometry");
 
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le64(4, c->work + pf + 8);
+	put_unaligned_le64(4, c->work + pf + 8);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_BAD_RECORD,
 		      "PF_STATE");
 
 	/* PF_STATE in a stream without the feature. */
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le64(0, c->work + 32);
+	put_unaligned_le64(0, c->work + 32);
 	reseal(c->work, c->len);
 	c->id.features = I40E_VF_MDEV_FEAT_ALL;
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_BAD_RECORD,
@@ -1016,11 +1017,11 @@ static void err_bad_record(struct kunit *test)
 	/* END must be exactly {END, MANDATORY, 16}. */
 	memcpy(c->work, c->s, c->len);
 	end = c->work + c->len - END_REC_LEN;
-	i40e_vf_mdev_put_le32(0, end + 4);
+	put_unaligned_le32(0, end + 4);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_BAD_RECORD,
 		      "END");
 	memcpy(c->work, c->s, c->len);
-	i40e_vf_mdev_put_le64(24, end + 8);
+	put_unaligned_le64(24, end + 8);
 	expect_reject(test, c, c->work, c->len, I40E_VF_MDEV_SERR_BAD_RECORD,
 		      "END");
 }
@@ -1033,19 +1034,19 @@ static void minor_version_forward_compat(struct kunit *test)
 
 	/* A 1.3 stream: 16 more header bytes and an optional new record. */
 	memcpy(s, c->s, I40E_VF_MDEV_STREAM_HDR_LEN);
-	i40e_vf_mdev_put_le16(3, s + 10);
-	i40e_vf_mdev_put_le32(I40E_VF_MDEV_STREAM_HDR_LEN + ext, s + 12);
+	put_unaligned_le16(3, s + 10);
+	put_unaligned_le32(I40E_VF_MDEV_STREAM_HDR_LEN + ext, s + 12);
 	memset(s + I40E_VF_MDEV_STREAM_HDR_LEN, 0xee, ext);
 	len = I40E_VF_MDEV_STREAM_HDR_LEN + ext;
-	i40e_vf_mdev_put_le32(0x10, s + len);
-	i40e_vf_mdev_put_le32(BIT(2), s + len + 4);
-	i40e_vf_mdev_put_le64(3, s + len + 8);
+	put_unaligned_le32(0x10, s + len);
+	put_unaligned_le32(BIT(2), s + len + 4);
+	put_unaligned_le64(3, s + len + 8);
 	memcpy(s + len + 16, "abc\0\0\0\0\0", 8);
 	len += 24;
 	memcpy(s + len, c->s + I40E_VF_MDEV_STREAM_HDR_LEN,
 	       c->len - I40E_VF_MDEV_STREAM_HDR_LEN);
 	len += c->len - I40E_VF_MDEV_STREAM_HDR_LEN;
-	i40e_vf_mdev_put_le32(2, s + len - END_REC_LEN + 16);
+	put_unaligned_le32(2, s + len - END_REC_LEN + 16);
 	reseal(s, len);
 
 	KUNIT_ASSERT_EQ_MSG(test, parse(c, s, len, 5), 0, "%s", c->p.err_msg);
@@ -1158,6 +1159,92 @@ static void parser_api(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, i40e_vf_mdev_rec_name(77), "unknown");
 }
 
+/* The VF_REGS wire layout, as Documentation/migration.rst gives it */
+static void vf_regs_rec_layout(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct i40e_vf_mdev_vf_regs_rec),
+			I40E_VF_MDEV_VF_REGS_FIXED_LEN);
+	KUNIT_EXPECT_EQ(test, offsetof(struct i40e_vf_mdev_vf_regs_rec, nr_itr),
+			2);
+	KUNIT_EXPECT_EQ(test, offsetof(struct i40e_vf_mdev_vf_regs_rec, atq_bal),
+			8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct i40e_vf_mdev_vf_regs_rec, arq_tail),
+			44);
+	KUNIT_EXPECT_EQ(test,
+			offsetof(struct i40e_vf_mdev_vf_regs_rec, icr0_ena1), 48);
+	KUNIT_EXPECT_EQ(test,
+			offsetof(struct i40e_vf_mdev_vf_regs_rec, dyn_ctl01), 52);
+	KUNIT_EXPECT_EQ(test, offsetof(struct i40e_vf_mdev_vf_regs_rec, hena),
+			56);
+	KUNIT_EXPECT_EQ(test, offsetof(struct i40e_vf_mdev_vf_regs_rec, hkey),
+			64);
+	KUNIT_EXPECT_EQ(test, offsetof(struct i40e_vf_mdev_vf_regs_rec, hlut),
+			116);
+	KUNIT_EXPECT_EQ(test, offsetof(struct i40e_vf_mdev_vf_regs_rec, qvec),
+			180);
+}
+
+/*
+ * What a DYN_CTL write does to the vector's ITRs on the XL710: ITR_INDX
+ * 0..2 loads INTERVAL into that ITR, 3 leaves them alone.
+ */
+static void dyn_ctl_write_model(u32 *itr, u32 val)
+{
+	u32 idx = (val & I40E_VFINT_DYN_CTL_ITR_INDX) >> 3;
+
+	if (idx < I40E_VF_MDEV_NR_ITR)
+		itr[idx] = (val & I40E_VFINT_DYN_CTL_INTERVAL) >> 5;
+}
+
+/* Restoring DYN_CTLN1/DYN_CTL01 after the ITRs keeps the ITRs */
+static void dyn_ctl_restore_keeps_itrs(struct kunit *test)
+{
+	static const u32 saved[] = {
+		0,
+		I40E_VFINT_DYN_CTL_INTENA,
+		I40E_VFINT_DYN_CTL_INTENA | (0 << 3) | (0x3e << 5),
+		I40E_VFINT_DYN_CTL_INTENA | (1 << 3) | (0x7a << 5),
+		(2 << 3) | (0x12 << 5),
+		I40E_VFINT_DYN_CTL_ITR_INDX | (0xfff << 5),
+		I40E_VFINT_DYN_CTL_CLEARPBA | I40E_VFINT_DYN_CTL_SWINT_TRIG |
+		I40E_VFINT_DYN_CTL_SW_ITR_ENA | I40E_VFINT_DYN_CTL_SW_ITR_INDX |
+		I40E_VFINT_DYN_CTL_INTENA_MSK,
+		0xffffffff,
+	};
+	static const u32 commands = I40E_VFINT_DYN_CTL_CLEARPBA |
+				    I40E_VFINT_DYN_CTL_SWINT_TRIG |
+				    I40E_VFINT_DYN_CTL_SW_ITR_ENA |
+				    I40E_VFINT_DYN_CTL_SW_ITR_INDX |
+				    I40E_VFINT_DYN_CTL_INTENA_MSK;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(saved); i++) {
+		u32 itr[I40E_VF_MDEV_NR_ITR] = { 0x10, 0x20, 0x30 };
+		u32 val = i40e_vf_mdev_dyn_ctl_restore(saved[i]);
+
+		dyn_ctl_write_model(itr, val);
+		KUNIT_EXPECT_EQ(test, itr[0], 0x10);
+		KUNIT_EXPECT_EQ(test, itr[1], 0x20);
+		KUNIT_EXPECT_EQ(test, itr[2], 0x30);
+		KUNIT_EXPECT_EQ(test, val & I40E_VFINT_DYN_CTL_ITR_INDX,
+				I40E_VFINT_DYN_CTL_ITR_INDX);
+		KUNIT_EXPECT_EQ(test, val & I40E_VFINT_DYN_CTL_INTENA,
+				saved[i] & I40E_VFINT_DYN_CTL_INTENA);
+		KUNIT_EXPECT_EQ(test, val & commands, 0);
+	}
+}
+
+/* VFGEN_RSTAT tells a VF that answers from one that does not */
+static void rstat_answered(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, i40e_vf_mdev_rstat_answered(I40E_VFR_INPROGRESS));
+	KUNIT_EXPECT_TRUE(test, i40e_vf_mdev_rstat_answered(I40E_VFR_COMPLETED));
+	KUNIT_EXPECT_TRUE(test, i40e_vf_mdev_rstat_answered(I40E_VFR_VFACTIVE));
+	KUNIT_EXPECT_TRUE(test, i40e_vf_mdev_rstat_answered(3));
+	KUNIT_EXPECT_FALSE(test, i40e_vf_mdev_rstat_answered(0xffffffff));
+	KUNIT_EXPECT_FALSE(test, i40e_vf_mdev_rstat_answered(4));
+}
+
 static struct kunit_case stream_cases[] = {
 	KUNIT_CASE(crc32_known_values),
 	KUNIT_CASE(writer_layout),
@@ -1182,6 +1269,9 @@ static struct kunit_case stream_cases[] = {
 	KUNIT_CASE(random_corruption),
 	KUNIT_CASE(single_byte_flips),
 	KUNIT_CASE(parser_api),
+	KUNIT_CASE(vf_regs_rec_layout),
+	KUNIT_CASE(dyn_ctl_restore_keeps_itrs),
+	KUNIT_CASE(rstat_answered),
 	{}
 };
 

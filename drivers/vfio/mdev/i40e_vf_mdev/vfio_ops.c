@@ -53,9 +53,14 @@ static int i40e_vf_mdev_open_device(struct vfio_device *core_vdev)
 	struct vfio_pci_core_device *vdev = &idev->core_device;
 	int ret;
 
-	ret = vfio_pci_core_enable(vdev);
+	/* Only through an mdev (mdev.c) */
+	ret = i40e_vf_mdev_open_begin(idev);
 	if (ret)
 		return ret;
+
+	ret = vfio_pci_core_enable(vdev);
+	if (ret)
+		goto err_end;
 
 	/*
 	 * Map BAR0 now, once, so that the trap and vfio-pci-core's own
@@ -63,23 +68,25 @@ static int i40e_vf_mdev_open_device(struct vfio_device *core_vdev)
 	 * vfio_pci_core_disable() unmaps it.
 	 */
 	ret = vfio_pci_core_setup_barmap(vdev, VFIO_PCI_BAR0_REGION_INDEX);
-	if (ret) {
-		vfio_pci_core_disable(vdev);
-		return ret;
-	}
+	if (ret)
+		goto err_disable;
 
 	i40e_vf_mdev_trap_reset(idev);
 
 	/* Migration: RUNNING, and the v1 region */
 	ret = i40e_vf_mdev_mig_open(idev);
-	if (ret) {
-		vfio_pci_core_disable(vdev);
-		return ret;
-	}
+	if (ret)
+		goto err_disable;
 
 	vfio_pci_core_finish_enable(vdev);
 	i40e_vf_mdev_set_open(idev, true);
 	return 0;
+
+err_disable:
+	vfio_pci_core_disable(vdev);
+err_end:
+	i40e_vf_mdev_open_end(idev);
+	return ret;
 }
 
 static void i40e_vf_mdev_close_device(struct vfio_device *core_vdev)
@@ -92,6 +99,8 @@ static void i40e_vf_mdev_close_device(struct vfio_device *core_vdev)
 	i40e_vf_mdev_mig_close(idev);
 	vfio_pci_core_close_device(core_vdev);
 	i40e_vf_mdev_trap_reset(idev);
+	/* A removal of the mdev that waits for the close goes on */
+	i40e_vf_mdev_open_end(idev);
 }
 
 static long i40e_vf_mdev_get_region_info(struct i40e_vf_mdev_dev *idev,
@@ -186,22 +195,12 @@ static int i40e_vf_mdev_mmap(struct vfio_device *core_vdev,
 
 /*
  * The vfio device is registered on the VF, so vfio would otherwise match
- * the VF's PCI name too and let VFIO_GROUP_GET_DEVICE_FD open it around the
- * mdev.  Only the mdev's UUID matches.
+ * the VF's PCI name and let VFIO_GROUP_GET_DEVICE_FD open it around the
+ * mdev.  Only the UUID of an attached mdev matches; with none, nothing.
  */
 static int i40e_vf_mdev_match(struct vfio_device *core_vdev, char *buf)
 {
-	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
-	struct device *dev = mdev_dev(idev->mdev);
-	const char *vf = dev_name(core_vdev->dev);
-
-	if (!strcmp(buf, dev_name(dev)))
-		return 1;
-
-	if (!strncmp(buf, vf, strlen(vf)))
-		dev_info_ratelimited(dev, "VF %s can only be opened as mdev %s\n",
-				     vf, dev_name(dev));
-	return 0;
+	return i40e_vf_mdev_match_name(to_i40e_vf_mdev_dev(core_vdev), buf);
 }
 
 const struct vfio_device_ops i40e_vf_mdev_vfio_ops = {

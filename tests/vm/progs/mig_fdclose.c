@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mig_fdclose: a v2 data_fd read stalled in its copy to user memory while
+ * the device is closed.
+ *
+ *   mig_fdclose SYSFSDEV
+ *	Open the mdev SYSFSDEV through its VFIO group (type1 container),
+ *	move it to STOP_COPY and read its data_fd into a page registered
+ *	with userfaultfd, so that the read stalls inside copy_to_user().
+ *	While it is stalled: VFIO_DEVICE_FEATURE GET of the migration state
+ *	must answer and closing the device fd must return (each within 10 s;
+ *	the driver must not hold its state lock across the user copy).  Then
+ *	the fault is resolved; the stalled read returns (data or an error),
+ *	and every later read, and poll, of the data_fd reports the end of
+ *	the session (ENODEV, EPOLLRDHUP).
+ *	With "hold" as a second argument, then print "HOLDING" and keep the
+ *	data_fd open until SIGUSR1 (the test removes the mdev meanwhile),
+ *	then check that it still reads ENODEV and close it.
+ *	Prints one "<check>: ok" or "<check>: FAIL ..." line per check and
+ *	"mig_fdclose: N ok, M failed"; exit 0 if all passed, 1 if not,
+ *	2 on a set-up error, 3 if userfaultfd is not available (skip).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <linux/userfaultfd.h>
+#include <linux/vfio.h>
+
+static int ok, failed;
+
+static void check(const char *what, int good, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void check(const char *what, int good, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: %s", what, good ? "ok" : "FAIL ");
+	if (!good) {
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	printf("\n");
+	fflush(stdout);
+	good ? ok++ : failed++;
+}
+
+static int open_device(const char *sysfsdev)
+{
+	char link[512], target[512], gpath[64], name[256];
+	int container, group, dev;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "%s/iommu_group", sysfsdev);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0) {
+		printf("ERROR readlink %s: %s\n", link, strerror(errno));
+		exit(2);
+	}
+	target[n] = 0;
+	snprintf(gpath, sizeof(gpath), "/dev/vfio/%s", basename(target));
+	snprintf(name, sizeof(name), "%s", sysfsdev);
+
+	container = open("/dev/vfio/vfio", O_RDWR);
+	group = open(gpath, O_RDWR);
+	if (container < 0 || group < 0 ||
+	    ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
+	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+		printf("ERROR group %s: %s\n", gpath, strerror(errno));
+		exit(2);
+	}
+	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, basename(name));
+	if (dev < 0) {
+		printf("ERROR VFIO_GROUP_GET_DEVICE_FD: %s\n", strerror(errno));
+		exit(2);
+	}
+	return dev;
+}
+
+/* VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE: SET (returns data_fd) or GET */
+static int mig_state(int dev, int set, uint32_t *state)
+{
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_mig_state s;
+	} req = { .f = { .argsz = sizeof(req),
+			 .flags = (set ? VFIO_DEVICE_FEATURE_SET :
+					 VFIO_DEVICE_FEATURE_GET) |
+				  VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE } };
+
+	req.s.device_state = *state;
+	if (ioctl(dev, VFIO_DEVICE_FEATURE, &req))
+		return -errno;
+	*state = req.s.device_state;
+	return set ? req.s.data_fd : 0;
+}
+
+struct reader {
+	int fd;
+	void *buf;
+	ssize_t ret;
+	int err;
+};
+
+static void *read_stalled(void *arg)
+{
+	struct reader *r = arg;
+
+	r->ret = read(r->fd, r->buf, 4096);
+	r->err = errno;
+	return NULL;
+}
+
+static volatile sig_atomic_t resumed;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	resumed = 1;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	printf("mig_fdclose: FAIL timed out: something waits for the stalled read\n");
+	fflush(stdout);
+	_exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_zeropage zero = { .mode = 0 };
+	struct reader r = { 0 };
+	struct uffd_msg msg;
+	struct pollfd pfd;
+	pthread_t thread;
+	uint32_t state;
+	char buf[256];
+	int dev, uffd, data_fd, ret;
+	ssize_t n;
+
+	if (argc < 2 || (argc == 3 && strcmp(argv[2], "hold")) || argc > 3) {
+		fprintf(stderr, "usage: %s SYSFSDEV [hold]\n", argv[0]);
+		return 2;
+	}
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
+		printf("SKIP userfaultfd: %s\n", strerror(errno));
+		return 3;
+	}
+
+	dev = open_device(argv[1]);
+	state = VFIO_DEVICE_STATE_STOP_COPY;
+	data_fd = mig_state(dev, 1, &state);
+	if (data_fd < 0) {
+		printf("ERROR RUNNING -> STOP_COPY: %s\n", strerror(-data_fd));
+		return 2;
+	}
+
+	r.fd = data_fd;
+	r.buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.start = (unsigned long)r.buf;
+	reg.range.len = 4096;
+	if (r.buf == MAP_FAILED || ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		printf("ERROR userfaultfd register: %s\n", strerror(errno));
+		return 2;
+	}
+	if (pthread_create(&thread, NULL, read_stalled, &r)) {
+		printf("ERROR pthread_create\n");
+		return 2;
+	}
+
+	/* The read is in copy_to_user() once its fault arrives */
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	ret = poll(&pfd, 1, 10000);
+	n = ret == 1 ? read(uffd, &msg, sizeof(msg)) : -1;
+	check("read stalls in the copy to user memory",
+	      n == sizeof(msg) && msg.event == UFFD_EVENT_PAGEFAULT,
+	      "(no page fault within 10 s: poll %d)", ret);
+	if (failed)
+		return 1;
+
+	signal(SIGALRM, on_alarm);
+	alarm(10);
+	state = 0;
+	ret = mig_state(dev, 0, &state);
+	check("GET of the migration state while the read is stalled",
+	      !ret && state == VFIO_DEVICE_STATE_STOP_COPY,
+	      "(%s, state %u)", strerror(-ret), state);
+	ret = close(dev);
+	check("close of the device while the read is stalled", !ret,
+	      "(%s)", strerror(errno));
+	alarm(0);
+
+	/* Let the stalled copy finish */
+	zero.range.start = (unsigned long)r.buf;
+	zero.range.len = 4096;
+	if (ioctl(uffd, UFFDIO_ZEROPAGE, &zero) && errno != EEXIST) {
+		printf("ERROR UFFDIO_ZEROPAGE: %s\n", strerror(errno));
+		return 2;
+	}
+	alarm(10);
+	pthread_join(thread, NULL);
+	alarm(0);
+	check("the stalled read returns", r.ret > 0 || r.ret < 0,
+	      "(returned %zd)", r.ret);
+	printf("#   stalled read: %zd (%s)\n", r.ret,
+	       r.ret < 0 ? strerror(r.err) : "data copied before the close");
+
+	n = read(data_fd, buf, sizeof(buf));
+	check("read after the close: ENODEV", n < 0 && errno == ENODEV,
+	      "(%zd, %s)", n, n < 0 ? strerror(errno) : "data");
+	pfd.fd = data_fd;
+	pfd.events = POLLIN | POLLRDHUP;
+	ret = poll(&pfd, 1, 0);
+	check("poll after the close: EPOLLRDHUP",
+	      ret == 1 && (pfd.revents & POLLRDHUP), "(%d, %#x)", ret,
+	      pfd.revents);
+
+	if (argc == 3) {
+		sigset_t mask, old;
+
+		sigemptyset(&mask);
+		sigaddset(&mask, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &mask, &old);
+		signal(SIGUSR1, on_usr1);
+		printf("HOLDING\n");
+		fflush(stdout);
+		while (!resumed)
+			sigsuspend(&old);
+		n = read(data_fd, buf, sizeof(buf));
+		check("read after the mdev is gone: ENODEV",
+		      n < 0 && errno == ENODEV, "(%zd, %s)", n,
+		      n < 0 ? strerror(errno) : "data");
+	}
+	close(data_fd);
+
+	printf("mig_fdclose: %d ok, %d failed\n", ok, failed);
+	return failed ? 1 : 0;
+}
