@@ -87,5 +87,13 @@ else
 		res $? "$(basename "$k61"): stops with the supported-range message"
 	fi
 fi
+# Documentation/files.rst names every file of the driver, and nothing else
+doc=$TOP/Documentation/files.rst
+listed=$(grep -oE '``[A-Za-z0-9_.]+``' "$doc" | tr -d '`' | grep -E '\.(c|h)$|^(Kconfig|Makefile)$' | sort -u)
+present=$(cd "$drv" && git ls-files --cached --others --exclude-standard . 2>/dev/null | sort -u)
+[ -n "$present" ] || present=$(cd "$drv" && ls | sort -u)
+d=$(diff <(echo "$listed") <(echo "$present"))
+[ -z "$d" ] || echo "$d" | sed 's/^/#   (< listed only, > present only) /'
+res $([ -z "$d" ] && [ -n "$listed" ]; echo $?) "Documentation/files.rst lists exactly the driver's files"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

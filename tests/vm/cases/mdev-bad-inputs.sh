@@ -219,8 +219,9 @@ VF=$(xl710_vf_bdf 0)
 T=$(mdev_type_dir "$VF")
 check "bind VF" mdev_bind "$VF"
 
-# Each open resets the VF (FLR) and i40e finishes that reset from its
-# service task; creation waits for it (up to 3 s), so no cycle may fail.
+# Each open and close resets the VF (FLR) and i40e finishes that reset
+# from its service task; creation does not wait for it (the VF's user
+# does, through VFGEN_RSTAT), so no cycle may fail.
 echo "# --- 20 create/open/remove cycles"
 cycles() {
 	local i

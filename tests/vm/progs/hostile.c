@@ -42,6 +42,8 @@
 #include <sys/mman.h>
 #include <linux/vfio.h>
 
+#include "vfio_group.h"
+
 #ifndef VFIO_MIG_GET_PRECOPY_INFO
 struct vfio_precopy_info {
 	__u32 argsz;
@@ -132,31 +134,12 @@ static uint64_t region_offset(unsigned int index)
 
 static void open_device(const char *sysfsdev)
 {
-	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct vfio_region_info ri = { .argsz = sizeof(ri) };
 	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
-	char link[512], target[512], gpath[64], *copy = strdup(sysfsdev);
+	char gpath[64], *copy = strdup(sysfsdev);
 	ssize_t n;
 
-	snprintf(link, sizeof(link), "%s/iommu_group", sysfsdev);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0) {
-		printf("ERROR readlink %s: %s\n", link, strerror(errno));
-		exit(2);
-	}
-	target[n] = 0;
-	snprintf(gpath, sizeof(gpath), "/dev/vfio/%s", basename(target));
-	container = open("/dev/vfio/vfio", O_RDWR);
-	group = open(gpath, O_RDWR);
-	if (container < 0 || group < 0 ||
-	    ioctl(group, VFIO_GROUP_GET_STATUS, &status) ||
-	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE) ||
-	    ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
-	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
-		printf("ERROR group %s / container: %s\n", gpath,
-		       strerror(errno));
-		exit(2);
-	}
+	vfio_group_attach(sysfsdev, &container, &group, gpath);
 	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, basename(copy));
 	if (dev < 0) {
 		printf("ERROR VFIO_GROUP_GET_DEVICE_FD %s: %s\n",

@@ -38,6 +38,8 @@
 #include <sys/mman.h>
 #include <linux/vfio.h>
 
+#include "vfio_group.h"
+
 static const char *errname(int e)
 {
 	switch (e) {
@@ -54,37 +56,10 @@ static const char *errname(int e)
 
 static int open_device(const char *sysfsdev, const char *name)
 {
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	char link[512], target[512], gpath[64];
+	char gpath[64];
 	int container, group, dev;
-	ssize_t n;
 
-	snprintf(link, sizeof(link), "%s/iommu_group", sysfsdev);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0) {
-		printf("ERROR readlink %s: %s\n", link, strerror(errno));
-		exit(2);
-	}
-	target[n] = 0;
-	snprintf(gpath, sizeof(gpath), "/dev/vfio/%s", basename(target));
-
-	container = open("/dev/vfio/vfio", O_RDWR);
-	group = open(gpath, O_RDWR);
-	if (container < 0 || group < 0) {
-		printf("ERROR open %s or /dev/vfio/vfio: %s\n", gpath,
-		       strerror(errno));
-		exit(2);
-	}
-	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status) ||
-	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		printf("ERROR group %s not viable\n", gpath);
-		exit(2);
-	}
-	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
-	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
-		printf("ERROR container set-up: %s\n", strerror(errno));
-		exit(2);
-	}
+	vfio_group_attach(sysfsdev, &container, &group, gpath);
 	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, name);
 	if (dev < 0) {
 		printf("OPEN-FAIL %s (%s as %s via %s)\n", errname(errno),

@@ -39,6 +39,8 @@
 #include <linux/userfaultfd.h>
 #include <linux/vfio.h>
 
+#include "vfio_group.h"
+
 static int ok, failed;
 
 static void check(const char *what, int good, const char *fmt, ...)
@@ -61,28 +63,11 @@ static void check(const char *what, int good, const char *fmt, ...)
 
 static int open_device(const char *sysfsdev)
 {
-	char link[512], target[512], gpath[64], name[256];
+	char gpath[64], name[256];
 	int container, group, dev;
-	ssize_t n;
 
-	snprintf(link, sizeof(link), "%s/iommu_group", sysfsdev);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0) {
-		printf("ERROR readlink %s: %s\n", link, strerror(errno));
-		exit(2);
-	}
-	target[n] = 0;
-	snprintf(gpath, sizeof(gpath), "/dev/vfio/%s", basename(target));
+	vfio_group_attach(sysfsdev, &container, &group, gpath);
 	snprintf(name, sizeof(name), "%s", sysfsdev);
-
-	container = open("/dev/vfio/vfio", O_RDWR);
-	group = open(gpath, O_RDWR);
-	if (container < 0 || group < 0 ||
-	    ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
-	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
-		printf("ERROR group %s: %s\n", gpath, strerror(errno));
-		exit(2);
-	}
 	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, basename(name));
 	if (dev < 0) {
 		printf("ERROR VFIO_GROUP_GET_DEVICE_FD: %s\n", strerror(errno));
