@@ -22,7 +22,9 @@ check "bind $VF0 to $MDEV_DRV" mdev_bind "$VF0"
 check "create mdev on $VF0" mdev_create "$VF0" $U1
 [ "$FAILED" = 0 ] || done_testing
 
-timeout 120 "$PROG" "/sys/bus/mdev/devices/$U1" hold > /tmp/fdclose.out 2>&1 &
+# The program itself in the background, so that SIGUSR1 reaches it
+# (timeout(1) would die of it); it bounds each of its waits itself
+"$PROG" "/sys/bus/mdev/devices/$U1" hold > /tmp/fdclose.out 2>&1 &
 pid=$!
 for i in $(seq 60); do
 	grep -q '^HOLDING' /tmp/fdclose.out && break

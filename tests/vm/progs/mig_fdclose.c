@@ -126,6 +126,14 @@ static void on_alarm(int sig)
 	_exit(1);
 }
 
+static void on_hold_alarm(int sig)
+{
+	(void)sig;
+	printf("mig_fdclose: FAIL no SIGUSR1 within 120 s of HOLDING\n");
+	fflush(stdout);
+	_exit(1);
+}
+
 int main(int argc, char **argv)
 {
 	struct uffdio_api api = { .api = UFFD_API };
@@ -227,10 +235,13 @@ int main(int argc, char **argv)
 		sigaddset(&mask, SIGUSR1);
 		sigprocmask(SIG_BLOCK, &mask, &old);
 		signal(SIGUSR1, on_usr1);
+		signal(SIGALRM, on_hold_alarm);
+		alarm(120);
 		printf("HOLDING\n");
 		fflush(stdout);
 		while (!resumed)
 			sigsuspend(&old);
+		alarm(0);
 		n = read(data_fd, buf, sizeof(buf));
 		check("read after the mdev is gone: ENODEV",
 		      n < 0 && errno == ENODEV, "(%zd, %s)", n,
