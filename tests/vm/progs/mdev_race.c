@@ -247,7 +247,6 @@ static int race_cdev(const char *vf)
 {
 	struct counts c = { 0 };
 	int dev, iommufd, err;
-
 	double t0;
 
 	while (!stop) {
