@@ -9,6 +9,12 @@ MDEV_DRV=i40e_vf_mdev
 MDEV_DBG=/sys/kernel/debug/i40e_vf_mdev
 MDEV_VFIO=$(test_prog mdev_vfio)
 
+# The driver's tracepoints (i40e_vf_mdev_trace.h): mdev_trace_on empties
+# the trace ring and enables them all; mdev_trace_has ERE checks that an
+# event line matches.
+mdev_trace_on() { trace_events_on $MDEV_DRV; }
+mdev_trace_has() { grep -qE "$1" $TRACEFS/trace; }
+
 # mdev_pf_up NVF - the model's PF up with NVF VFs that nobody probes
 mdev_pf_up() { xl710_pf_up && xl710_vfs "${1:-1}"; }
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: debug project
+# kernels: stock debug
 # machine: xl710
 # timeout: 2400
 # allow: DMAR: DRHD: handling fault|DMAR: \[DMA (Read|Write) NO_PASID\] Request device \[03:00\.1\]
@@ -20,7 +20,7 @@
 # on the debug kernel), a new mdev on the same VF is created at the first
 # attempt (the creation gate waits for an unfinished VF reset, up to 3 s,
 # and says EAGAIN after), VFGEN_RSTAT reads VFACTIVE through it, and on
-# the project kernel the new mdev, given to L2 (QEMU 7.2, sysfsdev=),
+# the stock kernel the new mdev, given to L2 (QEMU 7.2, sysfsdev=),
 # passes verified traffic both ways.
 . "$TOP/tests/vm/mdev-lib.sh"
 
@@ -103,12 +103,12 @@ check "it opens, VFGEN_RSTAT reads VFACTIVE" sh -c \
 	"'$MDEV_VFIO' info '$M2' > /tmp/info2.txt && grep -qE '^RSTAT 0x[0-9a-f]*2\$' /tmp/info2.txt"
 sed 's/^/#   /' /tmp/info2.txt
 
-# An L2 on the debug kernel takes more than 10 minutes to bring iavf up
-# (Documentation/testing.rst): the traffic is checked on the project kernel.
+# The next tenant's traffic is checked on the stock kernel; on the debug
+# kernel an L2 costs minutes of CI's time (Documentation/testing.rst, "Time").
 if [ "$I40EVFM_KERNEL" != debug ]; then
 	mdev_qemu_l2 hostile-next $U2 "QEMU 7.2, sysfsdev=$M2" -device "vfio-pci,sysfsdev=$M2"
 else
-	echo "# debug kernel: no L2 traffic (project kernel run of this case)"
+	echo "# debug kernel: no L2 traffic (the stock kernel run of this case has it)"
 fi
 check "remove the new mdev" mdev_remove $U2
 mdev_vf0_finish "$M2"

@@ -17,6 +17,8 @@
 #     reason in the kernel log, and both devices stay usable
 #   - a device reset (VFIO_DEVICE_RESET, or the VF's sysfs reset that the
 #     device fd does not see) or close during every kind of session ends it
+#   - a VF whose BAR0 does not answer (its PF's VF MSE off) is not saved
+#   - the tracepoints: arcs, stream rejections, trapped BAR0 accesses
 # On the debug kernel, KASAN, lockdep and kmemleak watch every step.
 . "$TOP/tests/vm/mdev-lib.sh"
 
@@ -50,8 +52,16 @@ check "state RUNNING after open" grep -q '^state RUNNING' /tmp/info.out
 check "MIG_DATA_SIZE reported" grep -qE '^MIG_DATA_SIZE stop_copy_length=[1-9]' /tmp/info.out
 check "v1 region type 3/1: read, write, caps, not mmap()able" grep -qE '^v1 region: index [0-9]+ size 0x11000 flags 0xb$' /tmp/info.out
 
+# The tracepoints: a trapped BAR0 read (VFGEN_RSTAT, in the mailbox page)
+check "tracepoints on" mdev_trace_on
+check "BAR0 read through the trap" "$MDEV_VFIO" info /sys/bus/mdev/devices/$U1
+check "trace: the VFGEN_RSTAT read, answered" \
+	mdev_trace_has "i40e_vf_mdev_trap_access: $VF0 read 0x8800/4 0x[12]: 0\$"
+
 # Every arc
 run arcs arcs $U1
+check "trace: arcs, RUNNING_P2P -> STOP done (5 -> 1: 0)" \
+	mdev_trace_has "i40e_vf_mdev_mig_arc: $U1 5 -> 1: 0\$"
 check "every v2 (from, to) request behaves as the uAPI says" grep -q '^arcs: [0-9]* ok, 0 unexpected' /tmp/arcs.out
 check "63 requests (7 states x 9 targets) and the empty-stream check" grep -q '^arcs: 64 ok' /tmp/arcs.out
 check "RESUMING -> STOP with an incomplete stream: EINVAL, stays RESUMING" \
@@ -97,6 +107,7 @@ bad_load() { # NAME FILE WHY - load FILE into U2: rejected, U2 usable after
 	check "$name: the sample reports the rejection" grep -q '^load rejected' "/tmp/$name.out"
 	check "$name: kernel log says why ($why)" sh -c "dmesg | tail -n +$from | grep -q 'migration stream rejected: $why'"
 	check "$name: debugfs counts it" test "$(mig_stat $U2 rejected)" = $((rej + 1))
+	check "$name: traced" mdev_trace_has "i40e_vf_mdev_stream_reject: $U2: $why"
 	check "$name: RUNNING after VFIO_DEVICE_RESET" grep -q 'state after VFIO_DEVICE_RESET: RUNNING' "/tmp/$name.out"
 	dmesg | tail -n +$from | grep 'migration stream' | sed 's/^/#   /'
 }
@@ -132,6 +143,24 @@ check "v1: truncated stream rejected on RESUMING -> RUNNING" \
 	grep -q 'load rejected: v1 RESUMING -> RUNNING: Invalid argument' /tmp/v1-truncated.out
 check "v1: device_state after VFIO_DEVICE_RESET is RUNNING (1)" \
 	grep -q 'v1 device_state after VFIO_DEVICE_RESET: 0x1' /tmp/v1-truncated.out
+
+# A VF whose BAR0 does not answer is not saved.  An XL710 VF has no power
+# management capability (no D3hot), but its PF can turn the VFs' memory
+# space off (VF MSE in the SR-IOV control).
+vf_mse() { setpci -s "$XL710_PF" ECAP_SRIOV+8.w="$1":8; }
+from=$(($(dmesg | wc -l) + 1))
+check "PF's VF MSE off" vf_mse 0
+run unreadable save $U1 /tmp/unreadable.mig
+rc=$?
+check "PF's VF MSE on again" vf_mse 8
+check "VF memory space off: saving fails" test $rc = 1
+check "... PRE_COPY_P2P -> STOP_COPY fails with EIO" \
+	grep -q -- '-> STOP_COPY: Input/output error' /tmp/unreadable.out
+check "... and stays PRE_COPY_P2P (trace: 7 -> 3: -5)" \
+	mdev_trace_has "i40e_vf_mdev_mig_arc: $U1 7 -> 3: -5\$"
+check "... the kernel log says why" \
+	sh -c "dmesg | tail -n +$from | grep -q 'cannot save: VF BAR0 does not answer'"
+check "... no stream was written" test ! -e /tmp/unreadable.mig
 
 # Both devices still usable
 run again move $U1 $U2

@@ -34,6 +34,7 @@
 #include <linux/vfio.h>
 
 #include "i40e_vf_mdev.h"
+#include "i40e_vf_mdev_trace.h"
 
 /* Offsets of the shadowed mailbox registers, by enum i40e_vf_mdev_mbx_reg */
 static const u32 i40e_vf_mdev_mbx_offsets[I40E_VF_MDEV_NR_MBX_REGS] = {
@@ -570,6 +571,9 @@ static int i40e_vf_mdev_trap_access(struct i40e_vf_mdev_dev *idev,
 					 i40e_vf_mdev_reg_value(&d, size));
 	}
 	mutex_unlock(&trap->lock);
+	trace_i40e_vf_mdev_trap_access(&idev->core_device.pdev->dev, offset,
+				       size, iswrite,
+				       i40e_vf_mdev_reg_value(&d, size), ret);
 
 	if (!ret && !iswrite && copy_to_user(buf, &d, size))
 		ret = -EFAULT;

@@ -15,10 +15,11 @@
  *    VF's queues are not stopped (see pf_iface.h).
  *
  * Register access goes through vfio-pci-core's mapping of BAR0 and its
- * accessors, which check that the VF decodes memory (a VF in D3 does
- * not).  When BAR0 cannot be read, saving fails: the registers would hold
- * reset values or all-ones, not the state of the device, and a migration
- * that carried them would bring up a broken VF on the destination.
+ * accessors, which check that the VF is not in D3; saving also checks the
+ * PF's VF MSE bit.  When BAR0 cannot be read, saving fails: the registers
+ * would hold reset values or all-ones, not the state of the device, and a
+ * migration that carried them would bring up a broken VF on the
+ * destination.
  */
 
 #include <linux/pci.h>
@@ -137,15 +138,32 @@ static int i40e_vf_mdev_wr(struct i40e_vf_mdev_dev *idev, u32 offset, u32 val)
 }
 
 /*
- * Whether BAR0 answers: vfio-pci-core's accessor fails with -EIO while the
- * VF does not decode memory (D3hot, memory decoding off), and a read that
- * nobody answers returns all-ones.
+ * A VF's BARs decode only while the VF MSE bit of its PF's SR-IOV control
+ * is set (the VF's own Command.MSE is reserved, so vfio-pci-core's
+ * accessors cannot tell).
+ */
+static bool i40e_vf_mdev_vf_mse(struct pci_dev *vf)
+{
+	struct pci_dev *pf = pci_physfn(vf);
+	int pos = pci_find_ext_capability(pf, PCI_EXT_CAP_ID_SRIOV);
+	u16 ctrl;
+
+	return pos && !pci_read_config_word(pf, pos + PCI_SRIOV_CTRL, &ctrl) &&
+	       (ctrl & PCI_SRIOV_CTRL_MSE);
+}
+
+/*
+ * Whether BAR0 answers: not while the PF has the VFs' memory space off;
+ * vfio-pci-core's accessor fails with -EIO while the VF is in D3hot; and a
+ * read that nobody answers returns all-ones.
  */
 static int i40e_vf_mdev_bar0_check(struct i40e_vf_mdev_dev *idev)
 {
 	u32 rstat;
 	int ret;
 
+	if (!i40e_vf_mdev_vf_mse(idev->core_device.pdev))
+		return -EIO;
 	ret = i40e_vf_mdev_rd(idev, I40E_VFGEN_RSTAT, &rstat);
 	if (!ret && !i40e_vf_mdev_rstat_answered(rstat))
 		ret = -EIO;
@@ -236,8 +254,8 @@ static int i40e_vf_mdev_save_pf(struct i40e_vf_mdev_dev *idev,
  *
  * Appends VF_REGS and, with PF services, PF_STATE.
  *
- * Return: 0 or a negative errno: -EIO if BAR0 cannot be read (the VF is
- * in D3hot or does not decode memory, or its registers read all-ones),
+ * Return: 0 or a negative errno: -EIO if BAR0 cannot be read (its PF has
+ * VF memory space off, the VF is in D3hot, or its registers read all-ones),
  * -ENODEV if the VF is gone.
  */
 int i40e_vf_mdev_devstate_save(struct i40e_vf_mdev_dev *idev,
@@ -256,9 +274,12 @@ int i40e_vf_mdev_devstate_save(struct i40e_vf_mdev_dev *idev,
 	regs->nr_qvecs = id.num_msix - 1;
 	ret = i40e_vf_mdev_regs_read(idev, regs);
 	if (ret) {
-		/* The user can cause this, e.g. by putting the VF in D3hot */
+		/*
+		 * Not the driver's doing: the PF, an admin, or the power
+		 * state of a VF that has power management
+		 */
 		dev_warn_ratelimited(dev,
-				     "cannot save: VF BAR0 does not answer (power state %s, memory decoding off, or VF gone): %d\n",
+				     "cannot save: VF BAR0 does not answer (power state %s, VF memory space off, or VF gone): %d\n",
 				     pci_power_name(idev->core_device.pdev->current_state),
 				     ret);
 		goto out;

@@ -228,6 +228,9 @@ void i40e_vf_mdev_remove(struct mdev_device *mdev);
 int i40e_vf_mdev_open_begin(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_open_end(struct i40e_vf_mdev_dev *idev);
 bool i40e_vf_mdev_match_name(struct i40e_vf_mdev_dev *idev, const char *name);
+#if IS_ENABLED(CONFIG_KUNIT)
+struct kobject *i40e_vf_mdev_group_kobj(struct device *dev, int group_id);
+#endif
 
 /* vfio_ops.c */
 extern const struct vfio_device_ops i40e_vf_mdev_vfio_ops;

@@ -51,6 +51,37 @@ TRACE_EVENT(i40e_vf_mdev_stream_reject,
 	    TP_printk("%s: %s", __get_str(dev), __get_str(reason))
 );
 
+/**
+ * i40e_vf_mdev_trap_access - one access to a trapped page of BAR0
+ * @dev: the VF
+ * @offset: offset in BAR0
+ * @size: 1, 2 or 4 bytes
+ * @write: true for a write
+ * @val: the value written, or read (0 if the read failed)
+ * @ret: 0, or the errno of vfio-pci-core's accessor (-EIO while the VF
+ *	is in D3hot)
+ */
+TRACE_EVENT(i40e_vf_mdev_trap_access,
+	    TP_PROTO(struct device *dev, u64 offset, unsigned int size,
+		     bool write, u32 val, int ret),
+	    TP_ARGS(dev, offset, size, write, val, ret),
+	    TP_STRUCT__entry(__string(dev, dev_name(dev))
+			     __field(u64, offset)
+			     __field(unsigned int, size)
+			     __field(bool, write)
+			     __field(u32, val)
+			     __field(int, ret)),
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->offset = offset;
+			   __entry->size = size;
+			   __entry->write = write;
+			   __entry->val = val;
+			   __entry->ret = ret;),
+	    TP_printk("%s %s 0x%llx/%u 0x%x: %d", __get_str(dev),
+		      __entry->write ? "write" : "read", __entry->offset,
+		      __entry->size, __entry->val, __entry->ret)
+);
+
 #endif /* _I40E_VF_MDEV_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

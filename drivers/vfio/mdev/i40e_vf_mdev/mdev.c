@@ -24,6 +24,7 @@
 #include <linux/sched.h>
 #include <linux/sysfs.h>
 #include <linux/wait.h>
+#include <kunit/visibility.h>
 
 #include "i40e_vf_mdev.h"
 
@@ -63,32 +64,36 @@ static int i40e_vf_mdev_check_ready(struct mdev_device *mdev,
 	return 0;
 }
 
-/*
- * The kobject of the sysfs directory of the VF's IOMMU group, with a
- * reference, or an ERR_PTR.
+/**
+ * i40e_vf_mdev_group_kobj() - the kobject of a device's IOMMU group directory
+ * @dev: the device, whose "iommu_group" link the IOMMU core made
+ * @group_id: the id of the device's group, as iommu_group_id() gives it
  *
  * The IOMMU core offers no way to link to a group's directory: struct
  * iommu_group and its kobject are private to it.  (The mdev core did this
- * for IOMMU-backed mdevs until Linux 5.16.)  So this follows the VF's own
- * "iommu_group" link and takes the kobject sysfs keeps in the directory's
- * kernfs node, and it verifies everything it found against what the IOMMU
- * core says: the directory is /sys/kernel/iommu_groups/<id> for the id of
- * @group, and it is the directory of the kobject found there.  Anything
- * else, and the mdev is not created.  This is the one place that knows
+ * for IOMMU-backed mdevs until Linux 5.16.)  So this follows the device's
+ * own "iommu_group" link and takes the kobject sysfs keeps in the
+ * directory's kernfs node, and it verifies everything it found against
+ * what the IOMMU core says: the link is a symbolic link, its target is the
+ * directory /sys/kernel/iommu_groups/<@group_id>, and that directory is
+ * the one of the kobject found there.  This is the one place that knows
  * how sysfs stores kobjects; an IOMMU core helper would replace it.
+ *
+ * Context: process; takes kernfs locks.
+ * Return: the kobject, with a reference, or ERR_PTR(-ENOENT) if anything
+ * does not verify; the caller then refuses to create the mdev.
  */
-static struct kobject *i40e_vf_mdev_iommu_group_kobj(struct pci_dev *pdev,
-						     struct iommu_group *group)
+VISIBLE_IF_KUNIT struct kobject *i40e_vf_mdev_group_kobj(struct device *dev,
+							 int group_id)
 {
 	char want[32], path[64];
 	struct kernfs_node *kn, *dir;
 	struct kobject *kobj = NULL;
 	int len;
 
-	snprintf(want, sizeof(want), "/iommu_groups/%d", iommu_group_id(group));
+	snprintf(want, sizeof(want), "/iommu_groups/%d", group_id);
 
-	kn = kernfs_find_and_get(pdev->dev.kobj.sd,
-				 I40E_VF_MDEV_ATTR_IOMMU_GROUP);
+	kn = kernfs_find_and_get(dev->kobj.sd, I40E_VF_MDEV_ATTR_IOMMU_GROUP);
 	if (!kn)
 		return ERR_PTR(-ENOENT);
 
@@ -112,6 +117,7 @@ out_put:
 	kernfs_put(kn);
 	return kobj ?: ERR_PTR(-ENOENT);
 }
+EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_group_kobj);
 
 static int i40e_vf_mdev_link_iommu_group(struct i40e_vf_mdev_dev *idev,
 					 struct mdev_device *mdev)
@@ -128,7 +134,7 @@ static int i40e_vf_mdev_link_iommu_group(struct i40e_vf_mdev_dev *idev,
 		return -ENODEV;
 	}
 
-	kobj = i40e_vf_mdev_iommu_group_kobj(pdev, group);
+	kobj = i40e_vf_mdev_group_kobj(&pdev->dev, iommu_group_id(group));
 	if (IS_ERR(kobj)) {
 		dev_err(dev,
 			"cannot verify the sysfs directory of IOMMU group %d of VF %s; not creating the mdev\n",
