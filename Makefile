@@ -11,7 +11,7 @@
 #   make vm-shell   an interactive L1 (KERNEL=stock|project|debug,
 #                   STACK=modern for QEMU 10 and libvirt 11.3)
 #   make module     build the driver for the running kernel (KVER=...)
-#   make kernels    build the project and debug test kernels
+#   make kernels    build the debug test kernel (the one the suite uses)
 #   make qemu       build QEMU with the XL710 model
 
 KERNEL ?= stock
@@ -44,7 +44,6 @@ module:
 	$(MAKE) -C /lib/modules/$(KVER)/build M=$(CURDIR)/drivers/vfio/mdev/i40e_vf_mdev modules
 
 kernels: setup
-	scripts/build-kernel.sh project
 	scripts/build-kernel.sh debug
 
 qemu: setup

@@ -52,6 +52,40 @@ prepare_source() {
 	touch "$src/.done"
 }
 
+# KVM in L1 only runs L2; it is not code under test.  Instrumented by
+# KASAN it made each L2 exit so slow that an L2 on the debug kernel took
+# 10 minutes to bring iavf up (Documentation/testing.rst, "Time").  So the
+# debug variant's kvm.ko, kvm-amd.ko and kvm-intel.ko are rebuilt from the
+# same tree without KASAN (KASAN_SANITIZE=n for an M= build of a copy of
+# arch/x86/kvm and virt/kvm) and replace the instrumented ones; lockdep and
+# kmemleak, which are not per file, still cover them.  Done once per
+# kernel build, marked by .kvm-nokasan-$KVM_NOKASAN_SCHEMA.
+KVM_NOKASAN_SCHEMA=1
+kvm_nokasan() { # OUT
+	local out=$1 ksrc rel m
+	[ "$variant" = debug ] || return 0
+	[ -f "$out/.kvm-nokasan-$KVM_NOKASAN_SCHEMA" ] && return 0
+	log "rebuilding the debug kernel's KVM modules without KASAN"
+	ksrc=$out/kvm-nokasan
+	rel=$(cat "$out/release")
+	rm -rf "$ksrc"
+	mkdir -p "$ksrc/arch/x86" "$ksrc/virt"
+	cp -a "$src/arch/x86/kvm" "$ksrc/arch/x86/"
+	cp -a "$src/virt/kvm" "$ksrc/virt/"
+	make -C "$out/build" M="$ksrc/arch/x86/kvm" KASAN_SANITIZE=n \
+		-j"$JOBS" modules > "$out/kvm-nokasan.log" 2>&1 ||
+		die "KVM modules without KASAN failed ($out/kvm-nokasan.log)"
+	for m in kvm kvm-amd kvm-intel; do
+		if nm -u "$ksrc/arch/x86/kvm/$m.ko" | grep -q __asan; then
+			die "$m.ko still calls KASAN ($out/kvm-nokasan.log)"
+		fi
+		install -m 644 "$ksrc/arch/x86/kvm/$m.ko" \
+			"$out/modroot/lib/modules/$rel/kernel/arch/x86/kvm/$m.ko"
+	done
+	rm -rf "$ksrc"
+	touch "$out/.kvm-nokasan-$KVM_NOKASAN_SCHEMA"
+}
+
 main() {
 	prepare_source
 	local key out
@@ -60,6 +94,7 @@ main() {
 		<(echo "schema=$KBUILD_SCHEMA $(sha256sum < "$LINUX_SRC_TAR")"))
 	out=$CACHE/kernel/$variant-$key
 	if [ -f "$out/.done" ]; then
+		kvm_nokasan "$out"
 		echo "$out"
 		return
 	fi
@@ -104,6 +139,7 @@ main() {
 	rm -f "$out/modroot/lib/modules/$(cat "$out/release")/build" \
 		"$out/modroot/lib/modules/$(cat "$out/release")/source"
 	touch "$out/.done"
+	kvm_nokasan "$out"
 	echo "$out"
 }
 

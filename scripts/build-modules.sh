@@ -46,6 +46,10 @@ kbuild() { # DIR [ARGS]
 # mtty: built into the project kernels (CONFIG_SAMPLE_VFIO_MDEV_MTTY=m);
 # Debian's stock kernel does not ship the samples, so build it here.
 if [ "$kernel" = stock ]; then
+	# The source tree comes from build-kernel.sh; a stock-only run (no
+	# kernel built before it) unpacks it here.
+	[ -f "$LINUX_SRC/samples/vfio-mdev/mtty.c" ] ||
+		"$TOP/scripts/build-kernel.sh" --unpack-only > /dev/null
 	mkdir -p "$out/mtty"
 	cp "$LINUX_SRC/samples/vfio-mdev/mtty.c" "$out/mtty/"
 	echo 'obj-m := mtty.o' > "$out/mtty/Makefile"

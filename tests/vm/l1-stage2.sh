@@ -37,7 +37,7 @@ TOP=$(param top)
 export TOP CACHE=$(param cache) I40EVFM_KERNEL=$(param kernel)
 export I40EVFM_BZIMAGE=$(param bzimage) RESULTS=/results
 # L2's kernel and modules (tests/vm/lib.sh): L1's own unless run-l1.sh
-# chose another (the project kernel under the debug one).
+# chose another (Debian's under the debug kernel).
 I40EVFM_L2_BZIMAGE=$(param l2bzimage)
 I40EVFM_L2_MODDIR=$(param l2moddir)
 export I40EVFM_L2_BZIMAGE=${I40EVFM_L2_BZIMAGE:-$I40EVFM_BZIMAGE}

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock project
+# kernels: stock
 # timeout: 300
 # L1 boots with the IOMMU on and loads the modules the stack needs.
 . "$TOP/tests/vm/lib.sh"

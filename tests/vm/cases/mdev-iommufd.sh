@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: project debug
+# kernels: debug
 # machine: xl710
 # timeout: 420
 # i40e_vf_mdev through the iommufd vfio device cdev.  QEMU 7.2 (Debian 12)
@@ -10,7 +10,7 @@
 # vfioN, VFIO_DEVICE_BIND_IOMMUFD, IOMMU_IOAS_ALLOC,
 # VFIO_DEVICE_ATTACH_IOMMUFD_PT, IOMMU_IOAS_MAP, VFGEN_RSTAT read through
 # the BAR0 trap, and the sparse mmap of BAR0.  Needs CONFIG_IOMMUFD and
-# CONFIG_VFIO_DEVICE_CDEV: the project kernel, not Debian's.
+# CONFIG_VFIO_DEVICE_CDEV: the project's debug kernel, not Debian's.
 # Then the migration sample (samples/i40e_vf_mdev_migrate.c --cdev) moves
 # the device state between two mdevs opened through their cdevs, over v2
 # and over the v1 region, and the destinations' debugfs show the stream the

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock project
+# kernels: stock debug
 # machine: xl710
 # stack: modern
 # timeout: 1200
@@ -10,10 +10,11 @@
 # devices/UUID on the legacy group/container backend; iavf in L2 passes
 # verified traffic both ways with the peer and the trap counters show no
 # data path trap during the bulk transfer (as mdev-qemu.sh on QEMU 7.2).
-# On the project kernel (CONFIG_IOMMUFD, CONFIG_VFIO_DEVICE_CDEV) a
-# second L2 gets the same mdev through QEMU's iommufd backend
-# (-object iommufd, the mdev's vfio device cdev; QEMU attaches an mdev
-# straight to the IOAS) and passes verified traffic too.
+# On the debug kernel (CONFIG_IOMMUFD, CONFIG_VFIO_DEVICE_CDEV, KASAN,
+# lockdep, kmemleak) the L2 gets the mdev through QEMU's iommufd backend
+# instead (-object iommufd, the mdev's vfio device cdev; QEMU attaches an
+# mdev straight to the IOAS) and passes verified traffic too; Debian's
+# kernel has no CONFIG_IOMMUFD.
 # QEMU 10 with enable-migration=auto adds a migration blocker for a VFIO
 # device without DMA logging (the driver has none yet): expected; each
 # L2's query-migrate answer is recorded, not asserted.
@@ -44,12 +45,11 @@ migrate_show() {
 	grep -v '"QMP"' "/tmp/$1.migrate" 2>/dev/null | sed 's/^/#   /'
 }
 
-migrate_probe qemu10
-mdev_qemu_l2 qemu10 $U "QEMU 10.0, legacy container, sysfsdev=$M" \
-	-device "vfio-pci,sysfsdev=$M" -qmp unix:/tmp/qemu10.qmp,server=on,wait=off
-migrate_show qemu10
 if [ "$I40EVFM_KERNEL" = stock ]; then
-	echo "# Debian's kernel has no CONFIG_IOMMUFD: the iommufd backend runs on the project kernel"
+	migrate_probe qemu10
+	mdev_qemu_l2 qemu10 $U "QEMU 10.0, legacy container, sysfsdev=$M" \
+		-device "vfio-pci,sysfsdev=$M" -qmp unix:/tmp/qemu10.qmp,server=on,wait=off
+	migrate_show qemu10
 else
 	check "modprobe iommufd" modprobe iommufd
 	check "the mdev has a vfio device cdev" test -d "$M/vfio-dev"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock project
+# kernels: stock
 # timeout: 300
 # mdevctl 1.2 end to end on the kernel's mtty sample, and auto-start from
 # udev with the Debian 12 workaround (mdevctl-types/udev/60-mdevctl.rules:

@@ -13,12 +13,17 @@
  *	the fault is resolved; the stalled read returns (data or an error),
  *	and every later read, and poll, of the data_fd reports the end of
  *	the session (ENODEV, EPOLLRDHUP).
- *	With "hold" as a second argument, then print "HOLDING" and keep the
- *	data_fd open until SIGUSR1 (the test removes the mdev meanwhile),
- *	then check that it still reads ENODEV and close it.
+ *	With "hold" as a second argument, then print "HOLDING 1" and keep
+ *	the data_fd open until SIGUSR1 (the test removes the mdev
+ *	meanwhile), check that it still reads ENODEV, print "HOLDING 2" and
+ *	wait for SIGUSR1 again (the test unbinds the VF and unloads i40e
+ *	meanwhile), check again and close it.
+ *	Without userfaultfd (the project and debug kernels), the read is not
+ *	stalled: the device is closed after a read of the data_fd, and the
+ *	rest is the same.
  *	Prints one "<check>: ok" or "<check>: FAIL ..." line per check and
  *	"mig_fdclose: N ok, M failed"; exit 0 if all passed, 1 if not,
- *	2 on a set-up error, 3 if userfaultfd is not available (skip).
+ *	2 on a set-up error.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -134,6 +139,59 @@ static void on_hold_alarm(int sig)
 	_exit(1);
 }
 
+/* Say HOLDING @step and wait for SIGUSR1, at most 120 s */
+static void hold(int step)
+{
+	sigset_t mask, old;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	resumed = 0;
+	signal(SIGUSR1, on_usr1);
+	signal(SIGALRM, on_hold_alarm);
+	alarm(120);
+	printf("HOLDING %d\n", step);
+	fflush(stdout);
+	while (!resumed)
+		sigsuspend(&old);
+	alarm(0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* The data_fd of an ended session: read fails with ENODEV, poll RDHUP */
+static void check_ended(int data_fd, const char *when)
+{
+	struct pollfd pfd = { .fd = data_fd, .events = POLLIN | POLLRDHUP };
+	char what[96], buf[256];
+	ssize_t n;
+	int ret;
+
+	n = read(data_fd, buf, sizeof(buf));
+	snprintf(what, sizeof(what), "read %s: ENODEV", when);
+	check(what, n < 0 && errno == ENODEV, "(%zd, %s)", n,
+	      n < 0 ? strerror(errno) : "data");
+	ret = poll(&pfd, 1, 0);
+	snprintf(what, sizeof(what), "poll %s: EPOLLRDHUP", when);
+	check(what, ret == 1 && (pfd.revents & POLLRDHUP), "(%d, %#x)", ret,
+	      pfd.revents);
+}
+
+/* Without userfaultfd: a plain read, then the close */
+static void close_unstalled(int dev, int data_fd)
+{
+	char buf[256];
+	ssize_t n;
+	int ret;
+
+	n = read(data_fd, buf, sizeof(buf));
+	check("read of the data_fd (not stalled: no userfaultfd)", n > 0,
+	      "(%zd, %s)", n, n < 0 ? strerror(errno) : "end of file");
+	ret = close(dev);
+	check("close of the device while the data_fd is open", !ret, "(%s)",
+	      strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	struct uffdio_api api = { .api = UFFD_API };
@@ -144,18 +202,12 @@ int main(int argc, char **argv)
 	struct pollfd pfd;
 	pthread_t thread;
 	uint32_t state;
-	char buf[256];
 	int dev, uffd, data_fd, ret;
 	ssize_t n;
 
 	if (argc < 2 || (argc == 3 && strcmp(argv[2], "hold")) || argc > 3) {
 		fprintf(stderr, "usage: %s SYSFSDEV [hold]\n", argv[0]);
 		return 2;
-	}
-	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
-	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
-		printf("SKIP userfaultfd: %s\n", strerror(errno));
-		return 3;
 	}
 
 	dev = open_device(argv[1]);
@@ -164,6 +216,13 @@ int main(int argc, char **argv)
 	if (data_fd < 0) {
 		printf("ERROR RUNNING -> STOP_COPY: %s\n", strerror(-data_fd));
 		return 2;
+	}
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
+		printf("NO-USERFAULTFD %s\n", strerror(errno));
+		close_unstalled(dev, data_fd);
+		goto ended;
 	}
 
 	r.fd = data_fd;
@@ -218,34 +277,13 @@ int main(int argc, char **argv)
 	printf("#   stalled read: %zd (%s)\n", r.ret,
 	       r.ret < 0 ? strerror(r.err) : "data copied before the close");
 
-	n = read(data_fd, buf, sizeof(buf));
-	check("read after the close: ENODEV", n < 0 && errno == ENODEV,
-	      "(%zd, %s)", n, n < 0 ? strerror(errno) : "data");
-	pfd.fd = data_fd;
-	pfd.events = POLLIN | POLLRDHUP;
-	ret = poll(&pfd, 1, 0);
-	check("poll after the close: EPOLLRDHUP",
-	      ret == 1 && (pfd.revents & POLLRDHUP), "(%d, %#x)", ret,
-	      pfd.revents);
-
+ended:
+	check_ended(data_fd, "after the close");
 	if (argc == 3) {
-		sigset_t mask, old;
-
-		sigemptyset(&mask);
-		sigaddset(&mask, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &mask, &old);
-		signal(SIGUSR1, on_usr1);
-		signal(SIGALRM, on_hold_alarm);
-		alarm(120);
-		printf("HOLDING\n");
-		fflush(stdout);
-		while (!resumed)
-			sigsuspend(&old);
-		alarm(0);
-		n = read(data_fd, buf, sizeof(buf));
-		check("read after the mdev is gone: ENODEV",
-		      n < 0 && errno == ENODEV, "(%zd, %s)", n,
-		      n < 0 ? strerror(errno) : "data");
+		hold(1);
+		check_ended(data_fd, "after the mdev is gone");
+		hold(2);
+		check_ended(data_fd, "after the VF and i40e are gone");
 	}
 	close(data_fd);
 
