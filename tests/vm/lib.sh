@@ -124,6 +124,18 @@ setup_peer() {
 	ip netns exec peer true
 }
 
+# trace_events_on GROUP [BUFFER_KB] - tracefs mounted, tracing stopped,
+# the ring emptied (and resized), the events of GROUP enabled, tracing on
+TRACEFS=/sys/kernel/tracing
+trace_events_on() {
+	mountpoint -q $TRACEFS || mount -t tracefs nodev $TRACEFS || return 1
+	echo 0 > $TRACEFS/tracing_on &&
+	{ [ -z "${2:-}" ] || echo "$2" > $TRACEFS/buffer_size_kb; } &&
+	: > $TRACEFS/trace &&
+	echo 1 > "$TRACEFS/events/$1/enable" &&
+	echo 1 > $TRACEFS/tracing_on
+}
+
 # KVM's own record of L2.  kvm_trace_start (before L2 starts) keeps KVM's
 # events in the trace ring: every exit with L2's RIP, injected exceptions
 # and interrupts, exits to userspace.  kvm_trace_save NAME (after a failed
@@ -131,20 +143,12 @@ setup_peer() {
 # KVM told userspace that L2 shut down (KVM_EXIT_SHUTDOWN: L2 triple
 # faulted, which leaves nothing on its console), the events before it to
 # /results/NAME-l2-shutdown.log, which tests/vm/run-l1.sh reads.
-KVM_TRACE=/sys/kernel/tracing
-kvm_trace_start() {
-	mountpoint -q $KVM_TRACE || mount -t tracefs nodev $KVM_TRACE || return 1
-	echo 0 > $KVM_TRACE/tracing_on &&
-	echo 4096 > $KVM_TRACE/buffer_size_kb &&
-	: > $KVM_TRACE/trace &&
-	echo 1 > $KVM_TRACE/events/kvm/enable &&
-	echo 1 > $KVM_TRACE/tracing_on
-}
+kvm_trace_start() { trace_events_on kvm 4096; }
 kvm_trace_save() {
 	local log=/results/$1-kvm-trace.log
-	[ -f $KVM_TRACE/tracing_on ] || return 0
-	echo 0 > $KVM_TRACE/tracing_on
-	tail -n 4000 $KVM_TRACE/trace > "$log"
+	[ -f $TRACEFS/tracing_on ] || return 0
+	echo 0 > $TRACEFS/tracing_on
+	tail -n 4000 $TRACEFS/trace > "$log"
 	grep -q 'KVM_EXIT_SHUTDOWN' "$log" || return 0
 	grep -B 80 -m 1 'KVM_EXIT_SHUTDOWN' "$log" > "/results/$1-l2-shutdown.log"
 	echo "# KVM: L2 shut down (triple fault); its last events:"
@@ -158,11 +162,13 @@ kvm_trace_last() {
 }
 
 # run_l2 NAME TIMEOUT L2_SCRIPT QEMU_ARGS... - boot L2 with KVM and L2's
-# kernel (tests/vm/l1-stage2.sh: L1's, or the project kernel under debug), run L2_SCRIPT (busybox sh) in it; its console goes to
+# kernel (tests/vm/l1-stage2.sh: L1's, or Debian's under the debug kernel), run
+# L2_SCRIPT (busybox sh) in it; its console goes to
 # /results/NAME-l2.log.  Succeeds if the script exited 0.  L2_APPEND adds
-# to L2's kernel command line.
+# to L2's kernel command line, L2_FILES (SRC=DEST ...) to its initramfs.
 L2_QEMU=${L2_QEMU:-/usr/bin/qemu-system-x86_64}
 L2_MODULES="e1000e iavf"
+L2_FILES=
 # L2's kernel command line, for every way a test starts L2.  pci=lastbus=0
 # skips x86's probe of all 256 buses for peer host bridges (8192 config
 # reads through ports 0xcf8/0xcfc, each two exits to L1's QEMU), which
@@ -175,7 +181,7 @@ run_l2() {
 	local initrd=/tmp/$name-l2.cpio.gz log=/results/$name-l2.log
 	"$TOP/scripts/build-initrd.sh" "$initrd" "$TOP/tests/vm/l2-init" \
 		"$I40EVFM_L2_MODDIR" $L2_MODULES -- "$script=/test.sh" \
-		${L2T_UDP_PROG:+"$L2T_UDP_PROG=/bin/l2udp"} || return 1
+		${L2T_UDP_PROG:+"$L2T_UDP_PROG=/bin/l2udp"} $L2_FILES || return 1
 	kvm_trace_start || echo "# no KVM trace (tracefs)"
 	# A QEMU installed under /usr (either stack, tests/vm/l1-init) finds
 	# its firmware; one run from an unpacked package tree
@@ -257,7 +263,8 @@ L2T_BYTES=${L2T_BYTES:-2000000}
 L2T_UDP_COUNT=${L2T_UDP_COUNT:-600}
 L2T_UDP_SIZE=${L2T_UDP_SIZE:-1000}
 # How long the peer waits for L2 to come up: an L2 under the debug kernel
-# (make check-long) takes about 10 minutes to boot and bring iavf up.
+# (make check-long) took 5 minutes to bring iavf up, 10 before its KVM
+# lost KASAN; the bound leaves room.
 L2T_UDP_WAIT=600
 [ "${I40EVFM_KERNEL:-}" = debug ] && L2T_UDP_WAIT=1500
 # l2t_acked - the peer has no connection to L2's port 5001 with data or
@@ -304,7 +311,15 @@ l2_traffic_start() {
 				t1=$(date +%s%N)
 				[ -n "$snap" ] && cat "$snap" > "/tmp/$name.traps.after"
 				echo $((t1 - t0)) > "/tmp/$name.l1-to-l2.ns"
-				exit 0
+				# L2 sends only when told: its transfer must not
+				# start before the snapshot that opens its window
+				for _ in $(seq 1 120); do
+					ip netns exec peer socat -u /dev/null \
+						TCP:10.0.0.2:5006,connect-timeout=2 \
+						2>/dev/null && exit 0
+					sleep 1
+				done
+				exit 1
 			fi
 			sleep 1
 		done
@@ -337,6 +352,8 @@ fi
 nc -l -p 5001 > /tmp/rx || exit 3
 echo "L2-RX-MD5 \$(md5sum < /tmp/rx | cut -d' ' -f1)"
 echo "L2-TX-MD5 \$(md5sum < /tmp/tx | cut -d' ' -f1)"
+# the peer's go, once it has counted the traps up to here
+nc -l -p 5006 > /dev/null || exit 5
 t0=\$(cut -d' ' -f1 /proc/uptime)
 nc 10.0.0.1 5002 < /tmp/tx || exit 4
 t1=\$(cut -d' ' -f1 /proc/uptime)
