@@ -1,23 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # kernels: stock
-# timeout: 700
+# timeout: 600
 # The host QEMU's emulated SVM under a storm of L2 port I/O exits while
 # L1's other CPU creates and ends processes without pause.  This is what
 # the libvirt cases do in short (L2 probes the PCI buses behind libvirt's
 # root ports through ports 0xcf8/0xcfc while L1 is busy), and what killed
 # them in CI: L1 "corrupted stack end detected inside scheduler" in L2's
-# vCPU thread, L1 timers stopped, L2 triple faults with page tables that
-# make no sense (tests/vm/STABILITY.md, 2026-12-05).  Measured with QEMU
-# 7.2 + patches/qemu 0001-0005: 4 of 5 runs died, within 50 to 130 s of
-# storm (L1 panics, L2 triple faults; the fifth stormed 200 s, hence 300
-# here); without the process churn in L1, 0 of 1; without patch 0002, 0
-# of 3 (Documentation/testing.rst, "Memory corruption under L2 port
-# I/O").  A memory corruption in the code under test: this case fails
-# until it is fixed (most of the time: it is a race).
+# vCPU thread, L2 triple faults resuming at L1's RIP with L1's CR3.  The
+# cause: every FPU state load in L1 (context switches of the forking CPU)
+# cleared IGNNE# in CPU 0's hflags2 with a plain read-modify-write and
+# undid CPU 0's own VMRUN/#VMEXIT updates of it (patches/qemu/0006;
+# Documentation/testing.rst, "Host state in L2's VMCB").  Without 0006
+# most runs die within 50 to 130 s of storm; the storm lasts 180 s.
 . "$TOP/tests/vm/lib.sh"
 
-SECS=300
+SECS=180
 modprobe kvm_amd
 pio=$(test_prog l2-pio) || die "cannot build l2-pio"
 # Fewer events in the trace ring than kvm_trace_start keeps: the I/O exits
