@@ -310,12 +310,12 @@ against_cut() {
 	[ -n "$line" ] && { echo "payload check failed: ${line#not ok - }"; return; }
 	return 0
 }
-# l2_signature - L2 died without a word (tests/vm/STABILITY.md): KVM in L1
+# l2_triple_fault - L2 died without a word (tests/vm/STABILITY.md): KVM in L1
 # saw L2 triple-fault (KVM_EXIT_SHUTDOWN, RESULTS/*-l2-shutdown.log from
 # kvm_trace_save in tests/vm/lib.sh).  Called only when against_cut found
 # nothing, which includes a kernel report in any L2 console.  Sets
 # l2_crash_in.
-l2_signature() {
+l2_triple_fault() {
 	local f
 	for f in "$results"/*-l2-shutdown.log; do
 		[ -e "$f" ] || continue
@@ -346,7 +346,7 @@ if [ -f "$results/rc" ]; then
 	fi
 	# An L2 triple fault is the patched host QEMU's doing (tcg-pio-storm
 	# provokes it; tests/vm/STABILITY.md): a failure, never retried.
-	[ -z "$rep" ] && l2_signature &&
+	[ -z "$rep" ] && l2_triple_fault &&
 		verdict fail "L2 triple fault under the host QEMU's emulated SVM ($l2_crash_in)"
 	verdict fail "test exited with status $rc${rep:+; kernel log: ${rep#*] }}"
 fi
