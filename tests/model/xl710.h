@@ -89,6 +89,10 @@ typedef struct XL710TxQ {
     uint64_t head_wb_addr;
     uint32_t head;
     uint32_t tail;
+    /* enabled at least once since the PF reset: head is the queue's own */
+    bool live;
+    /* tx-defer: a tail write waits for xl710_tx_deferred() */
+    bool pending;
     /* partially gathered packet (across tail writes) */
     uint8_t *pkt;
     uint32_t pkt_len;
@@ -113,6 +117,8 @@ typedef struct XL710RxQ {
     uint32_t rxmax;
     uint32_t head;
     uint32_t tail;
+    /* enabled at least once since the PF reset: head is the queue's own */
+    bool live;
     /* out of descriptors past the hold time: drop until software refills */
     bool dropping;
     uint64_t drops;
@@ -163,6 +169,29 @@ struct XL710State {
     int rx_hold_q;
     uint32_t rx_hold_us;
     uint64_t rx_drops;
+
+    /* frames for a VSI whose Rx queue is disabled (dropped) */
+    uint64_t rx_drops_disabled;
+
+    /*
+     * tx-head-source: where an enabled Tx queue's head comes from, the
+     * context ("ctx", false) or QTX_HEAD ("reg", true); see xl710_tx.c
+     */
+    char *tx_head_source;
+    bool tx_head_reg;
+    /* vf-tail-read-zero: VF reads of QTX_TAIL1/QRX_TAIL1 return 0 */
+    bool vf_tail_read_zero;
+    /*
+     * tx-defer: Tx tail writes are processed later, from tx_bh (or from
+     * tx_timer, tx-defer-us after the first pending write), not in the
+     * vCPU's MMIO write
+     */
+    bool tx_defer;
+    uint32_t tx_defer_us;
+    QEMUBH *tx_bh;
+    QEMUTimer *tx_timer;
+    uint64_t tx_deferred;           /* tail writes deferred */
+    uint64_t tx_defer_cancelled;    /* deferred work dropped by a disable */
 
     /* x-fault-rx-misdirect (xl710_rx.c): fault injection, 0 = off */
     uint32_t fault_rx_misdirect;
@@ -247,11 +276,14 @@ ssize_t xl710_switch_rx_wire(XL710State *s, const uint8_t *frame,
 /* xl710_hmc.c */
 bool xl710_hmc_load_txq(XL710State *s, int q);
 bool xl710_hmc_load_rxq(XL710State *s, int q);
+void xl710_lanctx_ctl_write(XL710State *s, uint32_t val);
 
 /* xl710_tx.c */
 void xl710_txq_enable(XL710State *s, int q, bool on);
 void xl710_txq_tail(XL710State *s, int q, uint32_t tail);
+void xl710_txq_head_write(XL710State *s, int q, uint32_t val);
 void xl710_txq_stop(XL710State *s, int q);
+void xl710_tx_deferred(void *opaque);
 
 /* xl710_rx.c */
 void xl710_rxq_enable(XL710State *s, int q, bool on);

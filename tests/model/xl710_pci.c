@@ -11,6 +11,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
 #include "qemu/module.h"
 #include "qemu/range.h"
 #include "qapi/error.h"
@@ -99,8 +100,11 @@ void xl710_pf_reset(XL710State *s, bool core)
     for (q = 0; q < XL710_NUM_QP; q++) {
         xl710_txq_stop(s, q);
         s->txq[q].tail = 0;
+        s->txq[q].live = false;
         s->rxq[q].enabled = false;
         s->rxq[q].tail = 0;
+        s->rxq[q].live = false;
+        R(s, XL_QTX_HEAD(q)) = 0;
         R(s, XL_QTX_ENA(q)) = 0;
         R(s, XL_QRX_ENA(q)) = 0;
         R(s, XL_QINT_RQCTL(q)) = 0;
@@ -129,6 +133,12 @@ void xl710_pf_reset(XL710State *s, bool core)
         memset(&s->atq, 0, sizeof(s->atq));
         memset(&s->arq, 0, sizeof(s->arq));
         xl710_aq_reset(s);
+        /* the context read-back registers reset on CORER */
+        R(s, XL_PFCM_LANCTXCTL) = 0;
+        R(s, XL_PFCM_LANCTXSTAT) = 0;
+        for (i = 0; i < 4; i++) {
+            R(s, XL_PFCM_LANCTXDATA(i)) = 0;
+        }
     }
 }
 
@@ -191,10 +201,12 @@ static char *xl710_get_queue_state(Object *obj, Error **errp)
     GString *str = g_string_new(NULL);
     int q, v;
 
-    g_string_append_printf(str, "hold_q %d timer %d receive_disabled %d\n",
+    g_string_append_printf(str, "hold_q %d timer %d receive_disabled %d "
+                           "tx_defer %d tx_head_source %s\n",
                            s->rx_hold_q, timer_pending(s->rx_hold_timer),
                            s->nic ? qemu_get_queue(s->nic)->receive_disabled
-                                  : -1);
+                                  : -1, s->tx_defer,
+                           s->tx_head_reg ? "reg" : "ctx");
     for (q = 0; q < XL710_NUM_QP; q++) {
         XL710RxQ *r = &s->rxq[q];
         XL710TxQ *t = &s->txq[q];
@@ -209,8 +221,8 @@ static char *xl710_get_queue_state(Object *obj, Error **errp)
         }
         if (t->enabled) {
             g_string_append_printf(str, "txq %d fn %d head %u tail %u "
-                                   "qlen %u\n", q, t->fn, t->head, t->tail,
-                                   t->qlen);
+                                   "qlen %u pending %d\n", q, t->fn,
+                                   t->head, t->tail, t->qlen, t->pending);
         }
     }
     for (v = 0; v < XL710_MAX_VFS; v++) {
@@ -240,6 +252,14 @@ static void xl710_realize(PCIDevice *d, Error **errp)
 
     if (s->num_vfs_max > XL710_MAX_VFS) {
         error_setg(errp, "xl710: vfs must be at most %d", XL710_MAX_VFS);
+        return;
+    }
+    if (!s->tx_head_source || !strcmp(s->tx_head_source, "ctx")) {
+        s->tx_head_reg = false;
+    } else if (!strcmp(s->tx_head_source, "reg")) {
+        s->tx_head_reg = true;
+    } else {
+        error_setg(errp, "xl710: tx-head-source must be ctx or reg");
         return;
     }
     pci_config_set_vendor_id(d->config, PCI_VENDOR_ID_INTEL);
@@ -290,8 +310,20 @@ static void xl710_realize(PCIDevice *d, Error **errp)
     s->rx_hold_q = -1;
     s->rx_hold_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, xl710_rx_hold_expired,
                                     s);
+    s->tx_bh = qemu_bh_new_guarded(xl710_tx_deferred, s,
+                                   &DEVICE(d)->mem_reentrancy_guard);
+    s->tx_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, xl710_tx_deferred, s);
     /* frames dropped for lack of Rx descriptors, all functions */
     object_property_add_uint64_ptr(OBJECT(s), "rx-drops", &s->rx_drops,
+                                   OBJ_PROP_FLAG_READ);
+    /* frames for a VSI whose Rx queue is disabled, dropped */
+    object_property_add_uint64_ptr(OBJECT(s), "rx-drops-disabled",
+                                   &s->rx_drops_disabled, OBJ_PROP_FLAG_READ);
+    /* tx-defer: tail writes deferred, and deferred work a disable dropped */
+    object_property_add_uint64_ptr(OBJECT(s), "tx-deferred",
+                                   &s->tx_deferred, OBJ_PROP_FLAG_READ);
+    object_property_add_uint64_ptr(OBJECT(s), "tx-defer-cancelled",
+                                   &s->tx_defer_cancelled,
                                    OBJ_PROP_FLAG_READ);
     object_property_add_str(OBJECT(s), "queue-state", xl710_get_queue_state,
                             NULL);
@@ -314,6 +346,8 @@ static void xl710_exit(PCIDevice *d)
     }
     xl710_aq_reset(s);
     timer_free(s->rx_hold_timer);
+    timer_free(s->tx_timer);
+    qemu_bh_delete(s->tx_bh);
     msix_uninit(d, &s->msix, &s->msix);
     qemu_del_nic(s->nic);
     for (q = 0; q < XL710_NUM_QP; q++) {
@@ -356,6 +390,17 @@ static Property xl710_properties[] = {
      */
     DEFINE_PROP_UINT32("x-fault-rx-misdirect", XL710State,
                        fault_rx_misdirect, 0),
+    /*
+     * For the PF services of VF migration (README.md): which head an
+     * enabled Tx queue starts from, the context's ("ctx") or QTX_HEAD's
+     * ("reg"); VF tail registers reading 0; Tx processed later than the
+     * tail write (from a bottom half, or tx-defer-us later).
+     */
+    DEFINE_PROP_STRING("tx-head-source", XL710State, tx_head_source),
+    DEFINE_PROP_BOOL("vf-tail-read-zero", XL710State, vf_tail_read_zero,
+                     false),
+    DEFINE_PROP_BOOL("tx-defer", XL710State, tx_defer, false),
+    DEFINE_PROP_UINT32("tx-defer-us", XL710State, tx_defer_us, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -370,6 +415,8 @@ static void xl710_instance_init(Object *obj)
 
     device_add_bootindex_property(obj, &s->conf.bootindex, "bootindex",
                                   "/ethernet-phy@0", DEVICE(obj));
+    /* tx-head-source's default (string properties have none of their own) */
+    s->tx_head_source = g_strdup("ctx");
 }
 
 static void xl710_class_init(ObjectClass *klass, void *data)

@@ -3,7 +3,8 @@
  * aliases of VF registers), NVM shadow RAM.
  *
  * Registers without side effects are plain storage; the ones drivers poll
- * (PFSWR, QENA_STAT, VFRD, SRCTL.DONE) complete synchronously.
+ * (PFSWR, QENA_STAT, VFRD, SRCTL.DONE, PFCM_LANCTXSTAT.CTX_DONE) complete
+ * synchronously.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -126,8 +127,15 @@ uint32_t xl710_pf_reg_read(XL710State *s, uint32_t addr)
 
         return VR(&s->vf[i / VF_NVEC_N], XL_VF_DYN_CTLN1(i % VF_NVEC_N));
     }
+    /* the queues' live head and tails, whoever moved them (PF or VF) */
     if (IN(addr, XL_QTX_HEAD(0), XL710_NUM_QP)) {
         return s->txq[IDX(addr, XL_QTX_HEAD(0))].head;
+    }
+    if (IN(addr, XL_QTX_TAIL(0), XL710_NUM_QP)) {
+        return s->txq[IDX(addr, XL_QTX_TAIL(0))].tail;
+    }
+    if (IN(addr, XL_QRX_TAIL(0), XL710_NUM_QP)) {
+        return s->rxq[IDX(addr, XL_QRX_TAIL(0))].tail;
     }
     return R(s, addr);
 }
@@ -206,6 +214,11 @@ void xl710_pf_reg_write(XL710State *s, uint32_t addr, uint32_t val)
     case XL_PFINT_DYN_CTL0:
         xl710_pf_dyn_ctl_write(s, 0, val);
         return;
+    case XL_PFCM_LANCTXCTL:
+        xl710_lanctx_ctl_write(s, val);
+        return;
+    case XL_PFCM_LANCTXSTAT:
+        return;                 /* status, cleared by the next CTL write */
     }
     if (IN(addr, XL_PFINT_DYN_CTLN(0), XL710_PF_MSIX - 1)) {
         xl710_pf_dyn_ctl_write(s, IDX(addr, XL_PFINT_DYN_CTLN(0)) + 1, val);
@@ -232,13 +245,15 @@ void xl710_pf_reg_write(XL710State *s, uint32_t addr, uint32_t val)
         return;
     }
     if (IN(addr, XL_QTX_TAIL(0), XL710_NUM_QP)) {
-        R(s, addr) = val;
-        xl710_txq_tail(s, IDX(addr, XL_QTX_TAIL(0)), val & 0x1fff);
+        xl710_txq_tail(s, IDX(addr, XL_QTX_TAIL(0)), val & XL_QTAIL_MASK);
         return;
     }
     if (IN(addr, XL_QRX_TAIL(0), XL710_NUM_QP)) {
-        R(s, addr) = val;
-        xl710_rxq_tail(s, IDX(addr, XL_QRX_TAIL(0)), val & 0x1fff);
+        xl710_rxq_tail(s, IDX(addr, XL_QRX_TAIL(0)), val & XL_QTAIL_MASK);
+        return;
+    }
+    if (IN(addr, XL_QTX_HEAD(0), XL710_NUM_QP)) {
+        xl710_txq_head_write(s, IDX(addr, XL_QTX_HEAD(0)), val);
         return;
     }
     if (IN(addr, XL_VPGEN_VFRTRIG(0), XL710_MAX_VFS)) {
@@ -322,6 +337,17 @@ static uint64_t xl710_vf_mmio_read(void *opaque, hwaddr addr, unsigned size)
     }
     v = &s->vf[vf];
     addr &= ~3ull;
+    /*
+     * Tails: what the VF last wrote here, or 0 with vf-tail-read-zero (iavf
+     * says the hardware "might not allow access and/or always return 0";
+     * the option makes sure nothing relies on reading them).  The PF's
+     * QTX_TAIL/QRX_TAIL aliases return the queue's live tail.
+     */
+    if (s->vf_tail_read_zero &&
+        (IN(addr, XL_VF_QTX_TAIL1(0), XL710_VF_MAX_QP) ||
+         IN(addr, XL_VF_QRX_TAIL1(0), XL710_VF_MAX_QP))) {
+        return 0;
+    }
     switch (addr) {
     case XL_VF_ICR01:
         val = VR(v, addr);
@@ -384,7 +410,7 @@ static void xl710_vf_mmio_write(void *opaque, hwaddr addr, uint64_t val64,
             xl710_vf_unmapped_tail(v, vf, "Tx");
             return;
         }
-        xl710_txq_tail(s, q, val & 0x1fff);
+        xl710_txq_tail(s, q, val & XL_QTAIL_MASK);
         return;
     }
     if (IN(addr, XL_VF_QRX_TAIL1(0), XL710_VF_MAX_QP)) {
@@ -394,7 +420,7 @@ static void xl710_vf_mmio_write(void *opaque, hwaddr addr, uint64_t val64,
             xl710_vf_unmapped_tail(v, vf, "Rx");
             return;
         }
-        xl710_rxq_tail(s, q, val & 0x1fff);
+        xl710_rxq_tail(s, q, val & XL_QTAIL_MASK);
         return;
     }
     if (IN(addr, XL_VF_DYN_CTLN1(0), VF_NVEC_N)) {

@@ -102,6 +102,31 @@
 #define XL_QTX_CTL_VF_QUEUE     0x0
 #define XL_QTX_CTL_VFVM_SHIFT   7
 #define XL_QTX_CTL_VFVM_MASK    0x1ff
+#define XL_QTX_HEAD_MASK        0x1fff
+#define XL_QTAIL_MASK           0x1fff
+
+/*
+ * LAN queue context read-back (FreeBSD's i40e_register.h; dropped from
+ * Linux's).  A CTL write runs one 16-byte sub-line operation on a queue's
+ * context; STAT reports it, DATA(0..3) hold the sub-line's dwords.
+ */
+#define XL_PFCM_LANCTXDATA(i)   (0x0010C100 + (i) * 128)    /* i = 0..3 */
+#define XL_PFCM_LANCTXCTL       0x0010C300
+#define XL_PFCM_LANCTXCTL_QUEUE_NUM_MASK    0xfff
+#define XL_PFCM_LANCTXCTL_SUB_LINE_SHIFT    12
+#define XL_PFCM_LANCTXCTL_SUB_LINE_MASK     0x7
+#define XL_PFCM_LANCTXCTL_QUEUE_TYPE_SHIFT  15
+#define XL_PFCM_LANCTXCTL_QUEUE_TYPE_MASK   0x3
+#define XL_PFCM_LANCTXCTL_OP_CODE_SHIFT     17
+#define XL_PFCM_LANCTXCTL_OP_CODE_MASK      0x3
+#define XL_LANCTX_TYPE_RX       0
+#define XL_LANCTX_TYPE_TX       1
+#define XL_LANCTX_OP_READ       0
+#define XL_LANCTX_OP_WRITE      1
+#define XL_PFCM_LANCTXSTAT      0x0010C380
+#define XL_PFCM_LANCTXSTAT_CTX_DONE (1u << 0)
+#define XL_PFCM_LANCTXSTAT_CTX_MISS (1u << 1)
+#define XL_LANCTX_SUBLINE       16      /* bytes per sub-line */
 
 /* PF-side view of VF resources */
 #define XL_VFGEN_RSTAT1(vf)     (0x00074400 + (vf) * 4)

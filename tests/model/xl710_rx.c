@@ -19,15 +19,25 @@ static uint32_t xl710_rx_avail(XL710RxQ *r)
     return (r->tail + r->qlen - r->head) % r->qlen;
 }
 
-static XL710RxQ *xl710_vsi_rxq(XL710State *s, XL710VSI *v, int *qp)
+/* The VSI's Rx queue (enabled or not), or -1 if it has none. */
+static int xl710_vsi_rxq_num(XL710State *s, XL710VSI *v)
 {
-    int q = xl710_vsi_first_queue(s, v);
+    int q;
 
     if (v->type == 0) {
         /* VF VSI: the VF's queue 0 */
         q = xl710_vf_abs_queue(s, v->vf_id, 0);
+    } else {
+        q = xl710_vsi_first_queue(s, v);
     }
-    if (q < 0 || q >= XL710_NUM_QP || !s->rxq[q].enabled) {
+    return q < 0 || q >= XL710_NUM_QP ? -1 : q;
+}
+
+static XL710RxQ *xl710_vsi_rxq(XL710State *s, XL710VSI *v, int *qp)
+{
+    int q = xl710_vsi_rxq_num(s, v);
+
+    if (q < 0 || !s->rxq[q].enabled) {
         return NULL;
     }
     *qp = q;
@@ -125,6 +135,15 @@ void xl710_rx_deliver(XL710State *s, XL710VSI *v, const uint8_t *frame,
     bool misdirect;
 
     if (!r) {
+        /*
+         * No running queue: dropped without touching guest memory.  A
+         * disabled queue (QENA_REQ cleared, e.g. quiesced for migration)
+         * counts in rx-drops-disabled; the hardware's count for this is
+         * not known (GLV_RDPC is left alone).
+         */
+        if (xl710_vsi_rxq_num(s, v) >= 0) {
+            s->rx_drops_disabled++;
+        }
         return;
     }
     if (!r->crcstrip) {
@@ -183,6 +202,12 @@ void xl710_rx_deliver(XL710State *s, XL710VSI *v, const uint8_t *frame,
     xl710_queue_irq(s, q, true);
 }
 
+/*
+ * A tail write, from the PF (QRX_TAIL) or the queue's VF (QRX_TAIL1).  The
+ * tail is the queue's, whoever wrote it: PF reads of QRX_TAIL return it
+ * (xl710_regs.c).  Kept while the queue is disabled (iavf writes its Rx
+ * tails before the PF enables the queue).
+ */
 void xl710_rxq_tail(XL710State *s, int q, uint32_t tail)
 {
     XL710RxQ *r = &s->rxq[q];
@@ -235,6 +260,7 @@ void xl710_rxq_enable(XL710State *s, int q, bool on)
         r->tail = r->head;      /* tail written before enable is kept */
     }
     r->dropping = false;
+    r->live = true;
     r->enabled = true;
     R(s, XL_QRX_ENA(q)) |= XL_QENA_STAT;
 }

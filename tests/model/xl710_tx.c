@@ -3,11 +3,17 @@
  * checksum offload and TSO done in software, VLAN insertion, DESC_DONE
  * write-back on RS descriptors and optional head write-back.
  *
+ * A tail write processes the ring at once, in the vCPU thread's MMIO
+ * write, unless property tx-defer is on: then the queue is processed
+ * later from a bottom half (or a timer, tx-defer-us), so software can
+ * disable it in between and find [head, tail) still posted.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "qemu/crc32c.h"
+#include "qemu/main-loop.h"
 #include "net/eth.h"
 #include "xl710.h"
 
@@ -242,10 +248,23 @@ static void xl710_tx_packet(XL710State *s, int q)
     }
 }
 
+/*
+ * Stop queue @q: it reads and writes no guest memory from now on.  Work
+ * deferred by tx-defer is dropped: descriptors from head to the tail stay
+ * posted and untouched (no DESC_DONE, no head write-back), and are sent
+ * if the queue is enabled again from that head and the tail is written.
+ * A frame gathered from several descriptors but not finished is dropped
+ * (the head already moved past its first descriptors; real hardware
+ * finishes or drops it, unknown which).
+ */
 void xl710_txq_stop(XL710State *s, int q)
 {
     XL710TxQ *t = &s->txq[q];
 
+    if (t->pending) {
+        t->pending = false;
+        s->tx_defer_cancelled++;
+    }
     t->enabled = false;
     t->in_pkt = false;
     R(s, XL_QTX_ENA(q)) &= ~XL_QENA_STAT;
@@ -333,6 +352,46 @@ static void xl710_tx_process(XL710State *s, int q)
     }
 }
 
+/* tx-defer: process queue @q later (xl710_tx_deferred) */
+static void xl710_tx_defer(XL710State *s, int q)
+{
+    s->txq[q].pending = true;
+    s->tx_deferred++;
+    if (!s->tx_defer_us) {
+        qemu_bh_schedule(s->tx_bh);
+    } else if (!timer_pending(s->tx_timer)) {
+        timer_mod(s->tx_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                  (int64_t)s->tx_defer_us * 1000);
+    }
+}
+
+/*
+ * The tx-defer bottom half / timer: the queues whose tail was written
+ * since.  A queue disabled meanwhile has no work left (xl710_txq_stop).
+ */
+void xl710_tx_deferred(void *opaque)
+{
+    XL710State *s = opaque;
+    int q;
+
+    for (q = 0; q < XL710_NUM_QP; q++) {
+        XL710TxQ *t = &s->txq[q];
+
+        if (!t->pending) {
+            continue;
+        }
+        t->pending = false;
+        if (t->enabled) {
+            xl710_tx_process(s, q);
+        }
+    }
+}
+
+/*
+ * A tail write, from the PF (QTX_TAIL) or the queue's VF (QTX_TAIL1).
+ * The tail is the queue's, whoever wrote it: PF reads of QTX_TAIL return
+ * it (xl710_regs.c).
+ */
 void xl710_txq_tail(XL710State *s, int q, uint32_t tail)
 {
     XL710TxQ *t = &s->txq[q];
@@ -347,7 +406,55 @@ void xl710_txq_tail(XL710State *s, int q, uint32_t tail)
         return;
     }
     t->tail = tail;
+    if (s->tx_defer) {
+        xl710_tx_defer(s, q);
+        return;
+    }
     xl710_tx_process(s, q);
+}
+
+/*
+ * QTX_HEAD written.  While the queue is disabled the value is kept for the
+ * next enable (xl710_txq_start_head); while it runs the write is ignored
+ * (i40e writes it only right before enabling).  Reads return the live head
+ * (xl710_regs.c), not what was written.
+ */
+void xl710_txq_head_write(XL710State *s, int q, uint32_t val)
+{
+    if (s->txq[q].enabled) {
+        qemu_log_mask(LOG_GUEST_ERROR, "xl710: Tx queue %d QTX_HEAD "
+                      "written (0x%x) while enabled, ignored\n", q, val);
+        return;
+    }
+    R(s, XL_QTX_HEAD(q)) = val & XL_QTX_HEAD_MASK;
+}
+
+/*
+ * The head a Tx queue starts from when it is enabled.  The context's head
+ * field was decoded by xl710_hmc_load_txq().  Whether the hardware takes
+ * that or the QTX_HEAD value written while the queue was disabled is not
+ * known; property tx-head-source picks: "ctx" (the default, the model's
+ * behaviour before the property existed) or "reg".  Unmodified i40e writes
+ * QTX_HEAD = 0 right before every enable (i40e_control_tx_q()) and
+ * programs the context's head as 0 too, so for it both settings behave
+ * identically; only a driver restoring a saved head (VF migration) can
+ * tell them apart.
+ */
+static bool xl710_txq_start_head(XL710State *s, int q)
+{
+    XL710TxQ *t = &s->txq[q];
+    uint32_t head = R(s, XL_QTX_HEAD(q)) & XL_QTX_HEAD_MASK;
+
+    if (!s->tx_head_reg) {
+        return true;
+    }
+    if (head >= t->qlen) {
+        qemu_log_mask(LOG_GUEST_ERROR, "xl710: Tx queue %d QTX_HEAD %u "
+                      "beyond ring of %u\n", q, head, t->qlen);
+        return false;
+    }
+    t->head = head;
+    return true;
 }
 
 void xl710_txq_enable(XL710State *s, int q, bool on)
@@ -362,16 +469,19 @@ void xl710_txq_enable(XL710State *s, int q, bool on)
     if (t->fn >= 0 && !xl710_fn_dev(s, t->fn)) {
         t->fn = XL710_FN_PF;
     }
-    if (!xl710_hmc_load_txq(s, q)) {
+    if (!xl710_hmc_load_txq(s, q) || !xl710_txq_start_head(s, q)) {
         xl710_txq_stop(s, q);
         return;
     }
     if (!t->pkt) {
         t->pkt = g_malloc(XL710_MAX_PKT);
     }
+    /* software writes the tail after the enable (i40e, iavf) */
     t->tail = t->head;
     t->in_pkt = false;
     t->ctx_tso = false;
+    t->pending = false;
+    t->live = true;
     t->enabled = true;
     R(s, XL_QTX_ENA(q)) |= XL_QENA_STAT;
 }
