@@ -10,6 +10,10 @@
 # Prints the directory holding the .ko files.  Built:
 #   - i40e_vf_mdev.ko (+ its KUnit test module, when the sources have one)
 #   - mtty.ko, the kernel's mdev sample, for kernels that do not ship it
+#   - i40e.ko with the patch series of patches/kernel (the PF services),
+#     for Debian's kernel: built from Debian's source with the series
+#     applied, against Debian's headers, as DKMS would; the project
+#     kernels have the series in their tree
 
 . "$(dirname "$0")/lib.sh"
 
@@ -31,7 +35,7 @@ esac
 # Keyed by the sources too: clones and work trees sharing the cache must
 # not load each other's builds.
 out=$CACHE/modules/$kernel-$krel/$(hash_inputs "$TOP/drivers/vfio/mdev/i40e_vf_mdev" \
-	"$TOP/include" "$kdir/Module.symvers")
+	"$TOP/include" "$TOP/patches/kernel" "$kdir/Module.symvers")
 mkdir -p "$out"
 exec 9>"$out/.lock"
 flock 9
@@ -55,6 +59,19 @@ if [ "$kernel" = stock ]; then
 	echo 'obj-m := mtty.o' > "$out/mtty/Makefile"
 	kbuild "$out/mtty"
 	cp "$out/mtty/mtty.ko" "$out/"
+fi
+# i40e with the PF services, for Debian's kernel.
+if [ "$kernel" = stock ] && grep -qv '^#' "$TOP/patches/kernel/series" 2>/dev/null; then
+	ksrc=$("$TOP/scripts/build-kernel.sh" --unpack-only)
+	isrc=$out/i40e/src
+	mkdir -p "$isrc"
+	rsync -a --delete "$ksrc/drivers/net/ethernet/intel/i40e/" "$isrc/"
+	# the series' new header, which Debian's headers do not have
+	mkdir -p "$isrc/include/linux/net/intel"
+	cp "$ksrc/include/linux/net/intel/i40e_vf_mig.h" "$isrc/include/linux/net/intel/"
+	echo 'ccflags-y += -I$(src)/include' >> "$isrc/Makefile"
+	kbuild "$isrc" CONFIG_I40E=m
+	cp "$isrc/i40e.ko" "$out/"
 fi
 # The driver.
 drv=$TOP/drivers/vfio/mdev/i40e_vf_mdev

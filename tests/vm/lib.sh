@@ -216,10 +216,27 @@ xl710_vf_bdf() { # N - BDF of VF N (from the PF's virtfnN link)
 	basename "$(readlink "/sys/bus/pci/devices/$XL710_PF/virtfn$1")"
 }
 
+# xl710_load_i40e - load i40e: the one with the PF services for VF
+# migration (patches/kernel) that scripts/build-modules.sh built for
+# Debian's kernel, or, with I40EVFM_I40E=stock, Debian's own (without
+# them).  The project kernels have the series in their own i40e.
+xl710_load_i40e() {
+	if [ "${I40EVFM_I40E:-patched}" != stock ] && [ -f "$MODULES/i40e.ko" ]; then
+		modprobe -a $(modinfo -F depends "$MODULES/i40e.ko" | tr , ' ') &&
+			insmod "$MODULES/i40e.ko"
+	else
+		modprobe i40e
+	fi
+}
+# i40e_has_mig_services - whether the loaded i40e has the PF services
+i40e_has_mig_services() {
+	grep -qw i40e_vf_mig_get /proc/kallsyms
+}
+
 # xl710_pf_up [ADDR] - i40e on the model's PF, netdev $PF_IF (with address
 # ADDR if given) up with carrier
 xl710_pf_up() {
-	modprobe i40e || return 1
+	xl710_load_i40e || return 1
 	wait_for 30 test -n "$(pci_netdev $XL710_PF)" || return 1
 	PF_IF=$(pci_netdev $XL710_PF)
 	if [ -n "${1:-}" ]; then
