@@ -121,6 +121,10 @@ static int i40e_vf_mdev_migration_show(struct seq_file *s, void *unused)
 	enum vfio_device_mig_state state;
 	u32 v1;
 
+	if (!mig) {
+		seq_puts(s, "state none\npf_services no\n");
+		return 0;
+	}
 	mutex_lock(&mig->state_mutex);
 	state = mig->state;
 	v1 = i40e_vf_mdev_mig_v1_device_state(mig);

@@ -84,6 +84,22 @@ int i40e_vf_mdev_devstate_freeze(struct i40e_vf_mdev_dev *idev, bool freeze)
 	return i40e_vf_mdev_pf_freeze(idev->pf, freeze);
 }
 
+/**
+ * i40e_vf_mdev_devstate_reset_gen() - count of the VF's resets at the PF
+ * @idev: the device
+ * @gen: set to a number that changes at every reset of the VF (0 without
+ *	PF services)
+ *
+ * Return: 0 or a negative errno.
+ */
+int i40e_vf_mdev_devstate_reset_gen(struct i40e_vf_mdev_dev *idev, u32 *gen)
+{
+	*gen = 0;
+	if (!idev->pf)
+		return 0;
+	return i40e_vf_mdev_pf_reset_gen(idev->pf, gen);
+}
+
 /* The VF_REGS field of each mailbox register */
 static u32 *i40e_vf_mdev_mbx_field(struct i40e_vf_mdev_vf_regs *r,
 				   enum i40e_vf_mdev_mbx_reg reg)
@@ -358,6 +374,35 @@ static int i40e_vf_mdev_regs_write(struct i40e_vf_mdev_dev *idev,
 					    I40E_VF_ATQH1, I40E_VF_ATQT1,
 					    r->atq_bal, r->atq_bah, r->atq_len,
 					    r->atq_head, r->atq_tail);
+	return ret;
+}
+
+/**
+ * i40e_vf_mdev_devstate_check() - whether the device can take a state
+ * @priv: the device (struct i40e_vf_mdev_dev)
+ * @state: the state, from a parser that accepted the whole stream
+ *
+ * The stream parser's last word (struct i40e_vf_mdev_parser.accept),
+ * while the source still runs: the PF checks the PF state's format and
+ * that the host administrator's settings of both VFs are equal, and logs
+ * what differs.  Changes nothing.
+ *
+ * Return: 0 or a negative errno.
+ */
+int i40e_vf_mdev_devstate_check(void *priv,
+				const struct i40e_vf_mdev_state *state)
+{
+	struct i40e_vf_mdev_dev *idev = priv;
+	int ret;
+
+	if (!(state->present & BIT(I40E_VF_MDEV_REC_PF_STATE)) || !idev->pf)
+		return 0;
+	ret = i40e_vf_mdev_pf_check(idev->pf, state->pf_version,
+				    state->pf_blob, state->pf_blob_len);
+	if (ret)
+		dev_err_ratelimited(mdev_dev(idev->mdev),
+				    "PF refused the PF state (version %u): %d\n",
+				    state->pf_version, ret);
 	return ret;
 }
 

@@ -272,6 +272,9 @@ void i40e_vf_mdev_devstate_ident(struct i40e_vf_mdev_dev *idev,
 int i40e_vf_mdev_devstate_quiesce(struct i40e_vf_mdev_dev *idev,
 				  bool quiesce);
 int i40e_vf_mdev_devstate_freeze(struct i40e_vf_mdev_dev *idev, bool freeze);
+int i40e_vf_mdev_devstate_reset_gen(struct i40e_vf_mdev_dev *idev, u32 *gen);
+int i40e_vf_mdev_devstate_check(void *priv,
+				const struct i40e_vf_mdev_state *state);
 int i40e_vf_mdev_devstate_save(struct i40e_vf_mdev_dev *idev,
 			       struct i40e_vf_mdev_writer *w);
 size_t i40e_vf_mdev_devstate_size(struct i40e_vf_mdev_dev *idev);

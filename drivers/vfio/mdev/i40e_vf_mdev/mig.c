@@ -5,29 +5,60 @@
  * Sets up the engine (mig_engine.c) and its v1 front end (mig_v1.c); the
  * engine's own hooks, i40e_vf_mdev_mig_close() and
  * i40e_vf_mdev_mig_reset_done(), need nothing of the front end.
+ *
+ * Migration is offered only with the PF services (pf_iface.h): without
+ * them the VF's DMA cannot be stopped and its configuration cannot be
+ * carried, so the device is passed through with no migration capability
+ * (no mig_ops, no v1 region) and QEMU reports a migration blocker.  The
+ * hooks below are then no-ops.
  */
 
+#include <linux/pci.h>
+
 #include "mig_v1.h"
+#include "pf_iface.h"
 
 /**
  * i40e_vf_mdev_mig_init() - set up migration for a new vfio device
  * @idev: the device, vfio-pci-core initialised
  *
- * Makes the device migratable: STOP_COPY, P2P and PRE_COPY through v2,
- * and the v1 region from every open on.
+ * With the PF services, makes the device migratable: STOP_COPY, P2P and
+ * PRE_COPY through v2, and the v1 region from every open on.  Without
+ * them, leaves it without migration.
  *
  * Return: 0 or -ENOMEM.
  */
 int i40e_vf_mdev_mig_init(struct i40e_vf_mdev_dev *idev)
 {
+	struct pci_dev *pdev = idev->core_device.pdev;
+	struct i40e_vf_mdev_pf *pf;
 	int ret;
+
+	pf = i40e_vf_mdev_pf_get(pdev);
+	if (IS_ERR(pf)) {
+		if (PTR_ERR(pf) == -EOPNOTSUPP)
+			pci_info(pdev, "migration not offered: the PF driver has no VF migration services (Documentation/admin-guide.rst)\n");
+		else
+			pci_warn(pdev, "migration not offered: the PF cannot serve this VF (%pe)\n",
+				 pf);
+		return PTR_ERR(pf) == -ENOMEM ? -ENOMEM : 0;
+	}
+	idev->pf = pf;
 
 	ret = i40e_vf_mdev_mig_engine_init(idev);
 	if (ret)
-		return ret;
+		goto err_pf;
 	ret = i40e_vf_mdev_mig_v1_init(idev->mig);
 	if (ret)
-		i40e_vf_mdev_mig_engine_release(idev);
+		goto err_engine;
+	return 0;
+
+err_engine:
+	i40e_vf_mdev_mig_engine_release(idev);
+err_pf:
+	if (idev->pf)
+		i40e_vf_mdev_pf_put(idev->pf);
+	idev->pf = NULL;
 	return ret;
 }
 
@@ -54,6 +85,8 @@ void i40e_vf_mdev_mig_release(struct i40e_vf_mdev_dev *idev)
  */
 int i40e_vf_mdev_mig_open(struct i40e_vf_mdev_dev *idev)
 {
+	if (!idev->mig)
+		return 0;
 	i40e_vf_mdev_mig_engine_open(idev->mig);
 	return i40e_vf_mdev_mig_v1_register(idev);
 }

@@ -30,9 +30,31 @@ static int i40e_vf_mdev_mig_quiesce(struct i40e_vf_mdev_mig *mig, bool on)
 {
 	int ret = i40e_vf_mdev_devstate_quiesce(mig->idev, on);
 
-	if (!ret)
-		mig->quiesced = on;
-	return ret;
+	if (ret)
+		return ret;
+	mig->quiesced = on;
+	if (on && i40e_vf_mdev_devstate_reset_gen(mig->idev, &mig->pf_reset_gen)) {
+		/* cannot tell a reset later: do not go on */
+		if (!i40e_vf_mdev_devstate_quiesce(mig->idev, false))
+			mig->quiesced = false;
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * A VF reset while its DMA is stopped (by the PF, its administrator, an
+ * FLR) lost what the PF recorded of it: the migration cannot go on, in
+ * either direction.
+ */
+static bool i40e_vf_mdev_mig_pf_lost(struct i40e_vf_mdev_mig *mig)
+{
+	u32 gen;
+
+	if (!mig->quiesced)
+		return false;
+	return i40e_vf_mdev_devstate_reset_gen(mig->idev, &gen) ||
+	       gen != mig->pf_reset_gen;
 }
 
 static int i40e_vf_mdev_mig_freeze(struct i40e_vf_mdev_mig *mig, bool on)
@@ -88,6 +110,16 @@ static int i40e_vf_mdev_mig_step(struct i40e_vf_mdev_mig *mig,
 {
 	enum vfio_device_mig_state cur = mig->state;
 	int ret;
+
+	if (i40e_vf_mdev_mig_pf_lost(mig)) {
+		dev_err(i40e_vf_mdev_mig_dev(mig),
+			"%s: the VF was reset during migration, its state is lost: device state ERROR, reset the device\n",
+			i40e_vf_mdev_mig_state_name(cur));
+		trace_i40e_vf_mdev_mig_arc(i40e_vf_mdev_mig_dev(mig), cur,
+					   VFIO_DEVICE_STATE_ERROR, -EIO);
+		mig->state = VFIO_DEVICE_STATE_ERROR;
+		return -EIO;
+	}
 
 #define ARC(from, to) \
 	((VFIO_DEVICE_STATE_##from) * I40E_VF_MDEV_MIG_NR_STATES + \

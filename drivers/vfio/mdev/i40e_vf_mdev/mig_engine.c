@@ -131,6 +131,8 @@ void i40e_vf_mdev_mig_reset_done(struct i40e_vf_mdev_dev *idev)
 {
 	struct i40e_vf_mdev_mig *mig = idev->mig;
 
+	if (!mig)
+		return;		/* no migration offered */
 	spin_lock(&mig->reset_lock);
 	mig->deferred_reset = true;
 	if (!mutex_trylock(&mig->state_mutex)) {
@@ -194,7 +196,6 @@ int i40e_vf_mdev_mig_engine_init(struct i40e_vf_mdev_dev *idev)
 {
 	struct vfio_device *vdev = &idev->core_device.vdev;
 	struct i40e_vf_mdev_mig *mig;
-	struct i40e_vf_mdev_pf *pf;
 
 	mig = kzalloc(sizeof(*mig), GFP_KERNEL);
 	if (!mig)
@@ -205,9 +206,6 @@ int i40e_vf_mdev_mig_engine_init(struct i40e_vf_mdev_dev *idev)
 	spin_lock_init(&mig->stats_lock);
 	mig->state = VFIO_DEVICE_STATE_RUNNING;
 
-	/* PF services are optional (pf_iface.h) */
-	pf = i40e_vf_mdev_pf_get(idev->core_device.pdev);
-	idev->pf = IS_ERR(pf) ? NULL : pf;
 	i40e_vf_mdev_devstate_ident(idev, &mig->ident);
 
 	idev->mig = mig;
@@ -267,6 +265,8 @@ void i40e_vf_mdev_mig_close(struct i40e_vf_mdev_dev *idev)
 {
 	struct i40e_vf_mdev_mig *mig = idev->mig;
 
+	if (!mig)
+		return;		/* no migration offered */
 	mutex_lock(&mig->state_mutex);
 	i40e_vf_mdev_mig_reset_locked(mig, "close");
 	i40e_vf_mdev_mig_unlock(mig);

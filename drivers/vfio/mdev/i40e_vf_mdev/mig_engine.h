@@ -107,6 +107,7 @@ struct i40e_vf_mdev_mig_session {
  * @ident: this device's identity and supported stream features
  * @quiesced: the PF stopped the VF's DMA (P2P states, STOP, STOP_COPY)
  * @frozen: the PF froze the VF (STOP, STOP_COPY)
+ * @pf_reset_gen: the PF's count of the VF's resets when it was quiesced
  * @gen: session generation, incremented whenever a session opens or the
  *	engine is reset, so that a front end can tell it did not do it
  * @save_sess: the current save session, or NULL
@@ -124,6 +125,7 @@ struct i40e_vf_mdev_mig {
 	struct i40e_vf_mdev_stream_ident ident;
 	bool quiesced;
 	bool frozen;
+	u32 pf_reset_gen;
 	u32 gen;
 	struct i40e_vf_mdev_mig_session *save_sess;
 	struct i40e_vf_mdev_mig_session *resume_sess;

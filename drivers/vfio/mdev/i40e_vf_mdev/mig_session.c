@@ -62,13 +62,17 @@ i40e_vf_mdev_mig_session_new(struct i40e_vf_mdev_mig *mig, bool resume)
 	init_waitqueue_head(&sess->poll_wait);
 	sess->mig = mig;
 	sess->resume = resume;
-	if (resume)
+	if (resume) {
 		i40e_vf_mdev_parser_init(&sess->load, sess->buf,
 					 I40E_VF_MDEV_STREAM_MAX, &mig->ident);
-	else
+		/* The PF checks its part before the stream is complete */
+		sess->load.accept = i40e_vf_mdev_devstate_check;
+		sess->load.accept_priv = mig->idev;
+	} else {
 		i40e_vf_mdev_writer_init(&sess->save, sess->buf,
 					 I40E_VF_MDEV_STREAM_MAX,
 					 I40E_VF_MDEV_STREAM_MAX, NULL, NULL);
+	}
 	return sess;
 }
 

@@ -893,6 +893,11 @@ static int parse_rec_body(struct i40e_vf_mdev_parser *p)
 
 	p->pos += padded;
 	if (p->rec_type == I40E_VF_MDEV_REC_END) {
+		ret = p->accept ? p->accept(p->accept_priv, st) : 0;
+		if (ret)
+			return parser_fail(p, I40E_VF_MDEV_SERR_INCOMPATIBLE,
+					   "this device cannot take the state (%d)",
+					   ret);
 		p->phase = P_DONE;
 		return 1;
 	}

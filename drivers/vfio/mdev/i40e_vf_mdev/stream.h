@@ -389,6 +389,11 @@ enum i40e_vf_mdev_stream_err {
  * @err: negative errno for @code, sticky
  * @err_msg: human-readable reason, NUL-terminated
  * @state: the validated result, complete once the parser is done
+ * @accept: if set, called once the END record is valid, with @state
+ *	complete: the device's own last word on the stream (e.g. whether the
+ *	PF can take its PF_STATE); a negative errno it returns rejects the
+ *	stream as incompatible, on the write that completed it
+ * @accept_priv: passed to @accept
  *
  * Feed bytes in chunks of any size with i40e_vf_mdev_parser_feed(), or
  * write them to i40e_vf_mdev_parser_tail() and call
@@ -413,6 +418,8 @@ struct i40e_vf_mdev_parser {
 	int err;
 	char err_msg[I40E_VF_MDEV_ERR_MSG_LEN];
 	struct i40e_vf_mdev_state state;
+	int (*accept)(void *priv, const struct i40e_vf_mdev_state *state);
+	void *accept_priv;
 };
 
 void i40e_vf_mdev_parser_init(struct i40e_vf_mdev_parser *p, void *buf,

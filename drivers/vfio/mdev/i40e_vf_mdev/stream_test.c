@@ -1159,6 +1159,66 @@ static void parser_api(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, i40e_vf_mdev_rec_name(77), "unknown");
 }
 
+/* What the device's accept hook saw, and what it answers */
+struct accept_ctx {
+	unsigned int calls;
+	size_t pf_len;
+	int ret;
+};
+
+static int accept_hook(void *priv, const struct i40e_vf_mdev_state *st)
+{
+	struct accept_ctx *a = priv;
+
+	a->calls++;
+	a->pf_len = st->pf_blob_len;
+	return a->ret;
+}
+
+/*
+ * The accept hook runs once, on the byte that completes a valid stream,
+ * with the PF state; its refusal rejects the stream as incompatible on
+ * that very write, and never runs for an invalid stream.
+ */
+static void parser_accept_hook(struct kunit *test)
+{
+	struct sctx *c = sctx_new(test, 5, true);
+	struct accept_ctx a = {};
+
+	i40e_vf_mdev_parser_init(&c->p, c->pbuf, PBUF_SIZE, &c->id);
+	c->p.accept = accept_hook;
+	c->p.accept_priv = &a;
+	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_parser_feed(&c->p, c->s, c->len - 1), 0);
+	KUNIT_EXPECT_EQ(test, a.calls, 0);
+	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_parser_feed(&c->p, c->s + c->len - 1, 1), 0);
+	KUNIT_EXPECT_EQ(test, a.calls, 1);
+	KUNIT_EXPECT_EQ(test, a.pf_len, PF_LEN);
+	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_parser_finish(&c->p), 0);
+	KUNIT_EXPECT_EQ(test, a.calls, 1);
+
+	a = (struct accept_ctx){ .ret = -EINVAL };
+	i40e_vf_mdev_parser_init(&c->p, c->pbuf, PBUF_SIZE, &c->id);
+	c->p.accept = accept_hook;
+	c->p.accept_priv = &a;
+	KUNIT_EXPECT_EQ(test, i40e_vf_mdev_parser_feed(&c->p, c->s, c->len),
+			i40e_vf_mdev_stream_errno(I40E_VF_MDEV_SERR_INCOMPATIBLE));
+	KUNIT_EXPECT_EQ(test, c->p.code, I40E_VF_MDEV_SERR_INCOMPATIBLE);
+	KUNIT_EXPECT_TRUE(test, strstr(c->p.err_msg, "cannot take the state"));
+	KUNIT_EXPECT_NE(test, i40e_vf_mdev_parser_finish(&c->p), 0);
+	KUNIT_EXPECT_NULL(test, i40e_vf_mdev_parser_state(&c->p));
+	KUNIT_EXPECT_EQ(test, a.calls, 1);
+
+	/* A corrupt stream is refused before the hook is asked */
+	a = (struct accept_ctx){};
+	memcpy(c->work, c->s, c->len);
+	c->work[c->len - 1] ^= 1;
+	i40e_vf_mdev_parser_init(&c->p, c->pbuf, PBUF_SIZE, &c->id);
+	c->p.accept = accept_hook;
+	c->p.accept_priv = &a;
+	KUNIT_EXPECT_NE(test, i40e_vf_mdev_parser_feed(&c->p, c->work, c->len), 0);
+	KUNIT_EXPECT_EQ(test, a.calls, 0);
+}
+
 /* The VF_REGS wire layout, as Documentation/migration.rst gives it */
 static void vf_regs_rec_layout(struct kunit *test)
 {
@@ -1269,6 +1329,7 @@ static struct kunit_case stream_cases[] = {
 	KUNIT_CASE(random_corruption),
 	KUNIT_CASE(single_byte_flips),
 	KUNIT_CASE(parser_api),
+	KUNIT_CASE(parser_accept_hook),
 	KUNIT_CASE(vf_regs_rec_layout),
 	KUNIT_CASE(dyn_ctl_restore_keeps_itrs),
 	KUNIT_CASE(rstat_answered),
