@@ -16,16 +16,9 @@
 #include <stdlib.h>
 
 #include "stream.h"
+#include "fuzz_check.h"
 
 #define BUF_SIZE	I40E_VF_MDEV_STREAM_MAX
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,	\
-			__LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

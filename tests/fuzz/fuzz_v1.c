@@ -23,16 +23,9 @@
 #include <linux/vfio.h>	/* tests/unit/include: vfio_mig_get_next_state() */
 
 #include "mig_v1_proto.h"
+#include "fuzz_check.h"
 
 #define BUF	(16 * 1024)
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,	\
-			__LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * fuzz_pfblob: userspace stand-in for the kernel's <linux/align.h>:
+ * ALIGN(), from tests/unit/include/i40e_vf_mdev_user.h.
+ */
+#ifndef PFBLOB_LINUX_ALIGN_H
+#define PFBLOB_LINUX_ALIGN_H
+
+#include "i40e_vf_mdev_user.h"
+
+#endif
