@@ -18,6 +18,23 @@ mdev_trace_has() { grep -qE "$1" $TRACEFS/trace; }
 # mdev_pf_up NVF - the model's PF up with NVF VFs that nobody probes
 mdev_pf_up() { xl710_pf_up && xl710_vfs "${1:-1}"; }
 
+# mdev_two_vfs_bound - the PF up with 2 VFs ($VF0, $VF1), both bound to
+# the driver; mdev_two_vfs U1 U2 - and mdev U1 on VF0, U2 on VF1 (the
+# migration cases)
+mdev_two_vfs_bound() {
+	check "i40e PF up with 2 VFs" mdev_pf_up 2
+	VF0=$(xl710_vf_bdf 0)
+	VF1=$(xl710_vf_bdf 1)
+	check "load $MDEV_DRV" mdev_load
+	check "bind $VF0 to $MDEV_DRV" mdev_bind "$VF0"
+	check "bind $VF1 to $MDEV_DRV" mdev_bind "$VF1"
+}
+mdev_two_vfs() {
+	mdev_two_vfs_bound
+	check "create source mdev on $VF0" mdev_create "$VF0" "$1"
+	check "create destination mdev on $VF1" mdev_create "$VF1" "$2"
+}
+
 # mdev_load - vfio-pci, mdev and the driver
 mdev_load() {
 	modprobe -a vfio-pci mdev || return 1

@@ -66,12 +66,8 @@ blocked_then_released() {
 	echo "#   $what: exit status $?; $(tr '\n' ' ' < /tmp/hold.out)"
 }
 
-check "i40e PF up with 2 VFs" mdev_pf_up 2
-VF=$(xl710_vf_bdf 0)
-VF1=$(xl710_vf_bdf 1)
-check "load $MDEV_DRV" mdev_load
-check "bind VF0 $VF" mdev_bind "$VF"
-check "bind VF1 $VF1" mdev_bind "$VF1"
+mdev_two_vfs_bound
+VF=$VF0
 [ "$FAILED" = 0 ] || done_testing
 T=$(mdev_type_dir "$VF")
 U=4f7bd8e3-8f2e-4b1c-9d6a-0a1b2c3d4e21

@@ -23,12 +23,8 @@ check "QEMU 7.2 in L1 has no iommufd backend (documented reason for the sample)"
 	sh -c "! qemu-system-x86_64 -object help | grep -qx '  iommufd'"
 check "modprobe iommufd" modprobe iommufd
 check "/dev/iommu exists" test -c /dev/iommu
-check "i40e PF up with 2 VFs" mdev_pf_up 2
-VF=$(xl710_vf_bdf 0)
-VF1=$(xl710_vf_bdf 1)
-check "load $MDEV_DRV" mdev_load
-check "bind $VF to $MDEV_DRV" mdev_bind "$VF"
-check "bind $VF1 to $MDEV_DRV" mdev_bind "$VF1"
+mdev_two_vfs_bound
+VF=$VF0
 U=4f7bd8e3-8f2e-4b1c-9d6a-0a1b2c3d4e31
 U2=4f7bd8e3-8f2e-4b1c-9d6a-0a1b2c3d4e32
 M=/sys/bus/mdev/devices/$U

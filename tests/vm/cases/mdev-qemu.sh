@@ -14,11 +14,35 @@
 # mailbox trap per MDEV_PKTS_PER_MBX frames (asserted counts).  Negative
 # control: a second L2 with the tail pages trapped on purpose (debugfs
 # trap_tail) passes traffic, and the same check fails on its counts.
+# The PF runs Debian's own i40e, without the PF services for migration:
+# the device offers no migration (no v2 feature, no v1 region) and QEMU,
+# asked for migration (x-enable-migration=on), reports its blocker.
 . "$TOP/tests/vm/mdev-lib.sh"
 
+export I40EVFM_I40E=stock
 VF_MAC=52:54:00:aa:00:41
 check_stack debian12
 mdev_vf0_create 4f7bd8e3-8f2e-4b1c-9d6a-0a1b2c3d4e11
+expect_fail "Debian's i40e: no PF services" i40e_has_mig_services
+check "no migration offered without PF services" sh -c \
+	"grep -q '^pf_services no' $MDEV_DBG/$U/migration &&
+	 '$MDEV_VFIO' info '$M' > /tmp/mig-info.txt &&
+	 grep -q '^MIGRATION ENOTTY' /tmp/mig-info.txt &&
+	 grep -q '^MIGRATION-V1 no' /tmp/mig-info.txt"
+grep MIGRATION /tmp/mig-info.txt | sed 's/^/#   /'
+# QEMU 7.2 asked to migrate it: a blocker, not a migration
+"$L2_QEMU" -M q35 -accel kvm -cpu host -m 64 -S -nodefaults -display none \
+	-monitor unix:/tmp/blk.mon,server=on,wait=off \
+	-device "vfio-pci,sysfsdev=$M,x-enable-migration=on" > /tmp/blk.log 2>&1 &
+blk=$!
+wait_for 60 test -S /tmp/blk.mon
+printf 'migrate exec:cat>/dev/null\n' | socat -t 10 - UNIX-CONNECT:/tmp/blk.mon 2>&1 |
+	tr -d '\r' | grep -a '^Error' > /tmp/blk.out
+printf 'quit\n' | socat -t 5 - UNIX-CONNECT:/tmp/blk.mon > /dev/null 2>&1
+wait $blk
+sed 's/^/#   qemu| /' /tmp/blk.out
+check "QEMU 7.2 reports the migration blocker" \
+	grep -q "VFIO device doesn't support migration" /tmp/blk.out
 check "BAR0 sparse mmap and trap as documented" sh -c \
 	"'$MDEV_VFIO' info '$M' > /tmp/info.txt && grep -q '^SPARSE 0x9000+0x7000' /tmp/info.txt &&
 	 grep -q '^SPARSE 0+0x6000' /tmp/info.txt && test \$(grep -c '^SPARSE' /tmp/info.txt) = 2 &&

@@ -34,14 +34,7 @@ run() { # NAME CMD... - run the sample, keep and show its output
 	return $rc
 }
 
-check "i40e PF up with 2 VFs" mdev_pf_up 2
-VF0=$(xl710_vf_bdf 0)
-VF1=$(xl710_vf_bdf 1)
-check "load $MDEV_DRV" mdev_load
-check "bind $VF0 to $MDEV_DRV" mdev_bind "$VF0"
-check "bind $VF1 to $MDEV_DRV" mdev_bind "$VF1"
-check "create source mdev on $VF0" mdev_create "$VF0" $U1
-check "create destination mdev on $VF1" mdev_create "$VF1" $U2
+mdev_two_vfs $U1 $U2
 [ "$FAILED" = 0 ] || done_testing
 check "debugfs has the migration file" test -r "$MDEV_DBG/$U1/migration"
 

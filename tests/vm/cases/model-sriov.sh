@@ -144,7 +144,7 @@ for i in 1 2 3; do
 done
 
 if dmesg | grep -E '(i40e|iavf)[ :]' | grep -iwE 'error|fail|failed|failure|timeout|timed out|hang|hung' |
-	grep -vE 'DCB init failed' > /tmp/drv.err; then
+	grep -vE 'DCB init failed|module verification failed' > /tmp/drv.err; then
 	cat /tmp/drv.err
 	not_ok "i40e/iavf logged errors"
 else

@@ -106,6 +106,54 @@ static int hold(int dev, int exit_on_request)
 	}
 }
 
+/*
+ * What the device offers for migration: the v2 feature's flags
+ * ("MIGRATION flags 0x.." or "MIGRATION <errno>") and whether it has the
+ * v1 migration region ("MIGRATION-V1 yes|no").
+ */
+static void migration_info(int dev)
+{
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_migration m;
+	} mf = {
+		.f.argsz = sizeof(mf),
+		.f.flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION,
+	};
+	struct vfio_device_info di = { .argsz = sizeof(di) };
+	int v1 = 0;
+	__u32 i;
+
+	if (ioctl(dev, VFIO_DEVICE_FEATURE, &mf))
+		printf("MIGRATION %s\n", errname(errno));
+	else
+		printf("MIGRATION flags %#llx\n", (unsigned long long)mf.m.flags);
+	if (!ioctl(dev, VFIO_DEVICE_GET_INFO, &di)) {
+		for (i = VFIO_PCI_NUM_REGIONS; i < di.num_regions; i++) {
+			struct {
+				struct vfio_region_info r;
+				char caps[256];
+			} rb = { .r.argsz = sizeof(rb), .r.index = i };
+			struct vfio_region_info_cap_type *t;
+			struct vfio_info_cap_header *h;
+			__u32 off;
+
+			if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &rb) ||
+			    !(rb.r.flags & VFIO_REGION_INFO_FLAG_CAPS))
+				continue;
+			for (off = rb.r.cap_offset; off && off < sizeof(rb);
+			     off = h->next) {
+				h = (void *)((char *)&rb + off);
+				t = (void *)h;
+				if (h->id == VFIO_REGION_INFO_CAP_TYPE &&
+				    t->type == VFIO_REGION_TYPE_MIGRATION_DEPRECATED)
+					v1 = 1;
+			}
+		}
+	}
+	printf("MIGRATION-V1 %s\n", v1 ? "yes" : "no");
+}
+
 static int info(int dev)
 {
 	struct vfio_region_info_cap_sparse_mmap *sparse = NULL;
@@ -193,6 +241,7 @@ static int info(int dev)
 		printf("IOEVENTFD %s\n", errname(errno));
 	else
 		printf("IOEVENTFD ok\n");
+	migration_info(dev);
 	free(ri);
 	return 0;
 }
