@@ -120,9 +120,14 @@ bad_load incompatible-qp /tmp/qp.mig "incompatible: source VF has 3 queue pairs"
 cp /tmp/good.mig /tmp/type.mig
 printf 'x' | dd of=/tmp/type.mig bs=1 seek=40 conv=notrunc 2>/dev/null
 bad_load incompatible-type /tmp/type.mig "incompatible: source mdev type"
+# the stream has PF_STATE (the PF services are there); a feature this
+# driver does not know is refused, and so is PF_STATE without its feature
 cp /tmp/good.mig /tmp/feat.mig
-printf '\x01' | dd of=/tmp/feat.mig bs=1 seek=32 conv=notrunc 2>/dev/null
-bad_load incompatible-pf-state /tmp/feat.mig "incompatible: stream uses features 0x1"
+printf '\x03' | dd of=/tmp/feat.mig bs=1 seek=32 conv=notrunc 2>/dev/null
+bad_load incompatible-features /tmp/feat.mig "incompatible: stream uses features 0x3"
+cp /tmp/good.mig /tmp/nofeat.mig
+printf '\x00' | dd of=/tmp/nofeat.mig bs=1 seek=32 conv=notrunc 2>/dev/null
+bad_load pf-state-without-feature /tmp/nofeat.mig "bad record: PF_STATE at offset [0-9]* in a stream without the PF_STATE feature"
 cp /tmp/good.mig /tmp/major.mig
 printf '\x02' | dd of=/tmp/major.mig bs=1 seek=8 conv=notrunc 2>/dev/null
 bad_load version /tmp/major.mig "unsupported stream format version 2"
