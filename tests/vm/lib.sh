@@ -124,6 +124,33 @@ setup_peer() {
 	ip netns exec peer true
 }
 
+# peer_flood MAC STOPFILE - from the peer, Ethernet frames for MAC
+# (ethertype 0x88b5, which no stack in L1 or L2 answers) at about 1000 a
+# second until STOPFILE exists (at most 120 s); then prints "PEER-FLOOD
+# sent N".  For a window in which a VF must not touch memory: any frame
+# that reaches a running queue of it makes the model read a descriptor.
+peer_flood() {
+	local ifc
+	ifc=$(ip -n peer -o link show | awk -F': ' '$2 != "lo" { print $2; exit }')
+	ip netns exec peer python3 - "$ifc" "$1" "$2" <<'PY'
+import os, socket, sys, time
+ifc, mac, stop = sys.argv[1], sys.argv[2], sys.argv[3]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifc, 0))
+src = open("/sys/class/net/%s/address" % ifc).read().strip()
+frame = (bytes.fromhex(mac.replace(":", "")) +
+         bytes.fromhex(src.replace(":", "")) + b"\x88\xb5" + bytes(46))
+sent = 0
+end = time.monotonic() + 120
+while time.monotonic() < end and not os.path.exists(stop):
+    for _ in range(10):
+        s.send(frame)
+        sent += 1
+    time.sleep(0.01)
+print("PEER-FLOOD sent %d" % sent, flush=True)
+PY
+}
+
 # trace_events_on GROUP [BUFFER_KB] - tracefs mounted, tracing stopped,
 # the ring emptied (and resized), the events of GROUP enabled, tracing on
 TRACEFS=/sys/kernel/tracing

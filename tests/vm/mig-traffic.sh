@@ -9,7 +9,9 @@
 #      during, L2 pings every 0.2 s (losses printed); after, on the
 #      destination, the whole verified traffic of l2_traffic_start (UDP
 #      stream checked frame by frame, TCP both ways by md5); the
-#      destination PF gave VF1 the guest's MAC;
+#      destination PF gave VF1 the guest's MAC; the source VF's queues
+#      stay stopped while its QEMU quits under a flood of the guest's
+#      frames;
 #   2. a destination whose host administrator trusts the VF (the
 #      source's does not) refuses the state while the source still runs,
 #      the kernel log names the difference, L2 runs on in the source;
@@ -145,7 +147,20 @@ incoming dst $U2
 DST=$!
 migrate src dst
 check "src -> dst: migration completed (status: $status)" test "$status" = completed
+# The source VF's queues were stopped for the migration and must stay
+# stopped through its close, though the PF's switch still sends it the
+# guest's frames: the model reports any descriptor read (with bus
+# mastering off by then) as a guest error.
+rm -f /tmp/flood.stop
+peer_flood "$mac0" /tmp/flood.stop > /tmp/flood.log &
+FLOOD=$!
+sleep 1
 quit_qemu src $SRC
+sleep 1
+touch /tmp/flood.stop
+wait $FLOOD
+check "frames for the guest reached the PF while the source closed ($(cat /tmp/flood.log))" \
+	sh -c "grep -q 'PEER-FLOOD sent [1-9]' /tmp/flood.log"
 for m in $U1 $U2; do grep -E 'state|saved|loaded|rejected|last_error' "$MDEV_DBG/$m/migration" | sed "s/^/#   $m: /"; done
 ip link show "$PF_IF" | sed 's/^/#   /'
 mac1=$(vf_mac 1)

@@ -264,6 +264,7 @@ int i40e_vf_mdev_mig_init(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_mig_release(struct i40e_vf_mdev_dev *idev);
 int i40e_vf_mdev_mig_open(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_mig_close(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_mig_closed(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_mig_reset_done(struct i40e_vf_mdev_dev *idev);
 
 /* devstate.c */

@@ -3,8 +3,8 @@
  * i40e_vf_mdev: migration, as vfio_ops.c attaches it
  *
  * Sets up the engine (mig_engine.c) and its v1 front end (mig_v1.c); the
- * engine's own hooks, i40e_vf_mdev_mig_close() and
- * i40e_vf_mdev_mig_reset_done(), need nothing of the front end.
+ * engine's own hooks, i40e_vf_mdev_mig_close(), i40e_vf_mdev_mig_closed()
+ * and i40e_vf_mdev_mig_reset_done(), need nothing of the front end.
  *
  * Migration is offered only with the PF services (pf_iface.h): without
  * them the VF's DMA cannot be stopped and its configuration cannot be

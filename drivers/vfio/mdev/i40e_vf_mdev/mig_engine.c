@@ -253,15 +253,39 @@ void i40e_vf_mdev_mig_engine_open(struct i40e_vf_mdev_mig *mig)
 }
 
 /**
- * i40e_vf_mdev_mig_close() - the user closed the device
+ * i40e_vf_mdev_mig_close() - the user is closing the device
  * @idev: the device, still enabled
  *
  * Ends every session (data_fds fail with ENODEV from now on, blocked
- * pollers are woken) and lets the VF run again before vfio-pci-core
- * resets and disables it.  If the PF cannot thaw or restart the VF, that
- * is logged and the engine stays in ERROR.
+ * pollers are woken) before vfio-pci-core disables the VF.  A quiesced VF
+ * stays quiesced: its queues must not run again between the user's last
+ * mapping and the reset that follows, so the PF lets go of it only after
+ * that reset, in i40e_vf_mdev_mig_closed().
  */
 void i40e_vf_mdev_mig_close(struct i40e_vf_mdev_dev *idev)
+{
+	struct i40e_vf_mdev_mig *mig = idev->mig;
+
+	if (!mig)
+		return;		/* no migration offered */
+	mutex_lock(&mig->state_mutex);
+	i40e_vf_mdev_mig_save_close(mig);
+	i40e_vf_mdev_mig_resume_close(mig);
+	i40e_vf_mdev_mig_unlock(mig);
+}
+
+/**
+ * i40e_vf_mdev_mig_closed() - vfio-pci-core has disabled and reset the VF
+ * @idev: the device
+ *
+ * Thaws the VF and ends its quiesce at the PF.  The reset left its queues
+ * stopped and unconfigured, so none restarts (pf_iface.h); only a VF that
+ * vfio-pci-core could not reset gets its queues back, as a closed VF that
+ * was never quiesced keeps them, with bus mastering off.  If the PF cannot
+ * let go, that is logged and the engine stays in ERROR until the next
+ * open.
+ */
+void i40e_vf_mdev_mig_closed(struct i40e_vf_mdev_dev *idev)
 {
 	struct i40e_vf_mdev_mig *mig = idev->mig;
 

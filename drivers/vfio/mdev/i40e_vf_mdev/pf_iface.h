@@ -22,10 +22,13 @@
  * VF's virtchnl configuration, as it always has.  It does NOT undo
  * i40e_vf_mdev_pf_quiesce() or i40e_vf_mdev_pf_freeze(): those are PF-side
  * states of the VF that persist across its resets, until this driver calls
- * them again with false.  The driver therefore undoes them explicitly
- * whenever it leaves migration behind: on a deferred reset, on open and
- * on close (mig_engine.c); if the PF refuses, the driver reports it and
- * keeps the migration state ERROR, and the next open or reset tries again.
+ * them again with false.  Ending a quiesce restarts the queues only if
+ * the VF was not reset since (an FLR the PF has not handled yet counts as
+ * done).  The driver therefore undoes them explicitly whenever it leaves
+ * migration behind: on a deferred reset, on open and after the reset that
+ * closing the device does (mig_engine.c); if the PF refuses, the driver
+ * reports it and keeps the migration state ERROR, and the next open or
+ * reset tries again.
  * A handle from i40e_vf_mdev_pf_get() stays valid across VF resets.
  */
 #ifndef I40E_VF_MDEV_PF_IFACE_H

@@ -98,6 +98,8 @@ static void i40e_vf_mdev_close_device(struct vfio_device *core_vdev)
 	/* Migration: end any data transfer before the device is disabled */
 	i40e_vf_mdev_mig_close(idev);
 	vfio_pci_core_close_device(core_vdev);
+	/* ... and let the PF go of the VF only once it has been reset */
+	i40e_vf_mdev_mig_closed(idev);
 	i40e_vf_mdev_trap_reset(idev);
 	/* A removal of the mdev that waits for the close goes on */
 	i40e_vf_mdev_open_end(idev);
