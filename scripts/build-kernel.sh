@@ -24,7 +24,17 @@ debug) frags=("$TOP/tests/kconfig/project.config" "$TOP/tests/kconfig/debug.conf
 *) die "usage: $0 project|debug" ;;
 esac
 
+# One source tree for every variant, which may be built at once (the
+# suite builds the debug kernel in the background): one unpacks at a time.
 prepare_source() {
+	mkdir -p "$CACHE/locks"
+	exec 8>"$CACHE/locks/kernel-source"
+	flock 8
+	prepare_source_locked
+	exec 8>&-
+}
+
+prepare_source_locked() {
 	if [ ! -f "$LINUX_SRC/.done" ]; then
 		[ -f "$LINUX_SRC_TAR" ] || die "$LINUX_SRC_TAR missing (apt-get install linux-source-6.12)"
 		log "unpacking $LINUX_SRC_TAR"

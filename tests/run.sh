@@ -119,8 +119,13 @@ if [ -x "$TOP/tests/static.sh" ] && selected static; then
 	record_summary static "$runlog/static.log" $?
 fi
 
-# 3. Build everything the VMs need once, up front, so a build failure is
-# reported as such (and not as a failure of each VM test).
+# 3. Build everything the VMs need once, so a build failure is reported
+# as such (and not as a failure of each VM test).  QEMU, the modern stack
+# and the modules for Debian's kernel come first.  A kernel of our own
+# (the debug variant: about 35 CPU-minutes) is built in the background at
+# the lowest priority while the cases on Debian's kernel run, which leave
+# most of a core idle (an L2 has one vCPU); its cases run last and wait
+# for it.
 kernels_needed=$(grep -h '^# kernels:' "$TOP"/tests/vm/cases/*.sh | cut -d: -f2 | tr ' ' '\n' | sort -u)
 [ "${RUN_LONG:-0}" = 1 ] && kernels_needed="$kernels_needed debug"
 [ -n "$only_kernel" ] && kernels_needed=$only_kernel
@@ -131,14 +136,38 @@ if grep -q '^# stack: *modern' "$TOP"/tests/vm/cases/*.sh; then
 	"$TOP/scripts/build-modern-stack.sh" > "$runlog/build-modern-stack.log" 2>&1 ||
 		{ record build-modern-stack 1 "see $runlog/build-modern-stack.log"; build_ok=0; }
 fi
+declare -A kbuild_pid kbuild_ok
 for k in $kernels_needed; do
-	if [ "$k" != stock ]; then
-		"$TOP/scripts/build-kernel.sh" "$k" > "$runlog/build-kernel-$k.log" 2>&1 ||
-			{ record "build-kernel-$k" 1 "see $runlog/build-kernel-$k.log"; build_ok=0; continue; }
+	if [ "$k" = stock ]; then
+		"$TOP/scripts/build-modules.sh" stock > "$runlog/build-modules-stock.log" 2>&1 ||
+			{ record build-modules-stock 1 "see $runlog/build-modules-stock.log"; build_ok=0; }
+		kbuild_ok[stock]=1
+		continue
 	fi
-	"$TOP/scripts/build-modules.sh" "$k" > "$runlog/build-modules-$k.log" 2>&1 ||
-		{ record "build-modules-$k" 1 "see $runlog/build-modules-$k.log"; build_ok=0; }
+	# the shared source tree is unpacked here, before anything else
+	# wants it
+	"$TOP/scripts/build-kernel.sh" --unpack-only > /dev/null 2>&1
+	log "building the $k kernel in the background ($runlog/build-kernel-$k.log)"
+	# its own process group, which the end of the run stops if no case
+	# waited for it (the deadline)
+	setsid nice -n 19 bash -c '"$1/scripts/build-kernel.sh" "$2" > "$3/build-kernel-$2.log" 2>&1 &&
+		"$1/scripts/build-modules.sh" "$2" > "$3/build-modules-$2.log" 2>&1' \
+		build "$TOP" "$k" "$runlog" &
+	kbuild_pid[$k]=$!
 done
+# kernel_ready K - wait for K's build (once); false if it failed
+kernel_ready() {
+	if [ -z "${kbuild_ok[$1]:-}" ]; then
+		local t0=$SECONDS
+		kbuild_ok[$1]=1
+		if [ -z "${kbuild_pid[$1]:-}" ] || ! wait "${kbuild_pid[$1]}"; then
+			kbuild_ok[$1]=0
+			record "build-kernel-$1" 1 "see $runlog/build-kernel-$1.log and build-modules-$1.log"
+		fi
+		echo "TIME: waited $((SECONDS - t0)) s for the $1 kernel's build"
+	fi
+	[ "${kbuild_ok[$1]}" = 1 ]
+}
 
 # The XL710 model's registers for the PF services, driven through qtest
 # (no guest): tests/model/check-pf-services.py.
@@ -148,13 +177,11 @@ if [ "$build_ok" = 1 ] && selected model-pf-services; then
 	record_summary model-pf-services "$runlog/model-pf-services.log" $?
 fi
 
-# 4. VM tests, longest time budget first, so a slow run loses short cases
-# to the deadline rather than the long ones it has waited for.
+# 4. VM tests: Debian's kernel first, then the others as their builds
+# complete; on each kernel, longest time budget first, so a slow run loses
+# short cases to the deadline rather than the long ones it has waited for.
 skipped=()
-cases=$(for t in "$TOP"/tests/vm/cases/*.sh; do
-	echo "$(sed -n 's/^# timeout: *//p' "$t" | head -n 1) $t"
-done | sort -k1,1nr -k2 | cut -d' ' -f2)
-for t in $cases; do
+runs=$(for t in "$TOP"/tests/vm/cases/*.sh; do
 	name=$(basename "$t" .sh)
 	why=$(awk -v n="$name" '$1 == n { $1 = ""; sub(/^ /, ""); print }' \
 		"$TOP/tests/vm/quarantine" 2>/dev/null)
@@ -164,70 +191,85 @@ for t in $cases; do
 	fi
 	if [ -n "$why" ]; then
 		selected "$name@*" || [ ${#patterns[@]} = 0 ] || continue
-		echo "SKIP: $name (quarantined: $why)"
-		skipped+=("$name: $why")
+		echo "SKIP: $name (quarantined: $why)" >&2
+		echo "$name: $why" >> "$runlog/quarantined"
 		continue
 	fi
+	tmo=$(sed -n 's/^# timeout: *//p' "$t" | head -n 1)
 	kernels=$(sed -n 's/^# kernels: *//p' "$t")
 	# Runs that do not fit CI's time on two cores (an L2 on the debug
 	# kernel under TCG) run with RUN_LONG=1 (make check-long).
 	[ "${RUN_LONG:-0}" = 1 ] && kernels="$kernels $(sed -n 's/^# kernels-long: *//p' "$t")"
-	expect=$(sed -n 's/^# expect: *//p' "$t")
 	for k in $kernels; do
 		[ -n "$only_kernel" ] && [ "$k" != "$only_kernel" ] && continue
 		selected "$name@$k" || continue
-		if [ "$build_ok" = 0 ]; then
-			record "$name@$k" 1 "not run: build failed"
-			continue
-		fi
-		attempt=0
-		while :; do
-			left=$((SUITE_DEADLINE - SECONDS))
-			if [ $left -le 60 ]; then
-				rc=3 res='' verdict="not run: suite deadline of $SUITE_DEADLINE s reached"
-				break
-			fi
-			res=$runlog/$name@$k.$attempt
-			t0=$SECONDS
-			# run-l1.sh stops its L1 and still writes a verdict on TERM.
-			timeout -k 60 "$left" "$TOP/tests/vm/run-l1.sh" --kernel "$k" \
-				--results "$res" "tests/vm/cases/$name.sh" > "$res.out" 2>&1
-			rc=$?
-			verdict=$(cat "$res/verdict" 2>/dev/null || echo "no verdict (run-l1 exit $rc)")
-			echo "TIME: $name@$k $((SECONDS - t0)) s (${verdict%%:*})"
-			if [ $rc = 2 ] && [ "$expect" != fail ]; then
-				if [ $infra -lt "$VM_RETRIES" ]; then
-					infra=$((infra + 1))
-					infra_log+=("$name@$k attempt $attempt: $verdict")
-					echo "RETRY: $name@$k ($verdict)"
-					attempt=$((attempt + 1))
-					continue
-				fi
-				verdict="$verdict; infrastructure retry bound of $VM_RETRIES per run reached"
-			fi
-			break
-		done
-		[ -n "$res" ] && [ -f "$res/subtests.ktap" ] && record_ktap "$name@$k" "$res/subtests.ktap"
-		if [ "$expect" = fail ]; then
-			# A negative control: the harness must file the fault as a
-			# failure of code under test, not pass it or retry it, and
-			# the case itself must have seen it (it exits 1 only then).
-			if [ $rc = 1 ] && [[ $verdict == *"test exited with status 1"* ]]; then
-				record "$name@$k" 0
-				echo "  (negative control: verdict $verdict)"
-			else
-				record "$name@$k" 1 "negative control not caught: $verdict"
-			fi
-		elif [ $rc = 0 ]; then
-			record "$name@$k" 0
-		else
-			record "$name@$k" 1 "$verdict"
-			grep -E '^not ok' "$res/test.log" 2>/dev/null | head -n 10
-			tail -n 15 "$res.out" 2>/dev/null
-		fi
+		echo "$([ "$k" = stock ] && echo 0 || echo 1) $tmo $name $k"
 	done
-done
+done | sort -k1,1n -k2,2nr -k3 | cut -d' ' -f3,4)
+[ -f "$runlog/quarantined" ] && mapfile -t skipped < "$runlog/quarantined"
+# (fd 3: nothing a case runs may read the list)
+while read -r name k <&3; do
+	[ -n "$name" ] || continue
+	t=$TOP/tests/vm/cases/$name.sh
+	expect=$(sed -n 's/^# expect: *//p' "$t")
+	if [ "$build_ok" = 0 ]; then
+		record "$name@$k" 1 "not run: build failed"
+		continue
+	fi
+	if ! kernel_ready "$k"; then
+		record "$name@$k" 1 "not run: the $k kernel's build failed"
+		continue
+	fi
+	attempt=0
+	while :; do
+		left=$((SUITE_DEADLINE - SECONDS))
+		if [ $left -le 60 ]; then
+			rc=3 res='' verdict="not run: suite deadline of $SUITE_DEADLINE s reached"
+			break
+		fi
+		res=$runlog/$name@$k.$attempt
+		t0=$SECONDS
+		# run-l1.sh stops its L1 and still writes a verdict on TERM.
+		timeout -k 60 "$left" "$TOP/tests/vm/run-l1.sh" --kernel "$k" \
+			--results "$res" "tests/vm/cases/$name.sh" > "$res.out" 2>&1
+		rc=$?
+		verdict=$(cat "$res/verdict" 2>/dev/null || echo "no verdict (run-l1 exit $rc)")
+		echo "TIME: $name@$k $((SECONDS - t0)) s (${verdict%%:*})"
+		if [ $rc = 2 ] && [ "$expect" != fail ]; then
+			if [ $infra -lt "$VM_RETRIES" ]; then
+				infra=$((infra + 1))
+				infra_log+=("$name@$k attempt $attempt: $verdict")
+				echo "RETRY: $name@$k ($verdict)"
+				attempt=$((attempt + 1))
+				continue
+			fi
+			verdict="$verdict; infrastructure retry bound of $VM_RETRIES per run reached"
+		fi
+		break
+	done
+	[ -n "$res" ] && [ -f "$res/subtests.ktap" ] && record_ktap "$name@$k" "$res/subtests.ktap"
+	if [ "$expect" = fail ]; then
+		# A negative control: the harness must file the fault as a
+		# failure of code under test, not pass it or retry it, and
+		# the case itself must have seen it (it exits 1 only then).
+		if [ $rc = 1 ] && [[ $verdict == *"test exited with status 1"* ]]; then
+			record "$name@$k" 0
+			echo "  (negative control: verdict $verdict)"
+		else
+			record "$name@$k" 1 "negative control not caught: $verdict"
+		fi
+	elif [ $rc = 0 ]; then
+		record "$name@$k" 0
+	else
+		record "$name@$k" 1 "$verdict"
+		grep -E '^not ok' "$res/test.log" 2>/dev/null | head -n 10
+		tail -n 15 "$res.out" 2>/dev/null
+	fi
+done 3<<< "$runs"
 
+for k in "${!kbuild_pid[@]}"; do
+	[ -n "${kbuild_ok[$k]:-}" ] || kill -- -"${kbuild_pid[$k]}" 2>/dev/null
+done
 echo
 for l in "${infra_log[@]}"; do echo "Infrastructure retry: $l"; done
 if [ ${#failures[@]} -gt 0 ]; then
