@@ -12,12 +12,18 @@
 #      destination PF gave VF1 the guest's MAC; the source VF's queues
 #      stay stopped while its QEMU quits under a flood of the guest's
 #      frames;
-#   2. a destination whose host administrator trusts the VF (the
+#   2. on the destination, the guest changes its MAC, adds a VLAN,
+#      changes the MTU and the queue count (each a VF reset by iavf),
+#      and the peer still answers;
+#   3. migrations cancelled in pre-copy and paused before switchover
+#      (VF stopped and frozen): L2 runs on in the source each time;
+#   (MIG_ROUNDS=1 stops here)
+#   4. a destination whose host administrator trusts the VF (the
 #      source's does not) refuses the state while the source still runs,
 #      the kernel log names the difference, L2 runs on in the source;
-#   3. back to VF0 and 4. to VF1 again, L2 pinging the peer from each;
-#   iavf in L2 logged no error from the PF and no reset, and the kernel
-#   log is clean.
+#   5. back to VF0 and 6. to VF1 again, L2 pinging the peer from each;
+#   iavf in L2 logged no error from the PF and no reset it did not ask
+#   for, and the kernel log is clean.
 # Both VFs are on one PF (the model has one); each source QEMU quits as
 # soon as its migration completed, so that the PF's switch has the
 # guest's MAC on one VF only.
@@ -57,6 +63,17 @@ dmesg -c | grep -i iavf | sed "s/^/L2-DMESG-END /"
 a\
 ip link set "$ifc" address 02:00:00:00:0a:01 \&\& arping -U -c 2 -I "$ifc" 10.0.0.2 > /dev/null 2>\&1; echo "L2-CFG mac $?"\
 modprobe 8021q; ip link add link "$ifc" name vl5 type vlan id 5 2>\&1 \&\& ip link set vl5 up; echo "L2-CFG vlan $?"\
+dmesg -c | grep -i iavf | sed "s/^/L2-DMESG /"\
+ip link set "$ifc" mtu 1400; echo "L2-CFG mtu $?"\
+ethtool -L "$ifc" combined 2; echo "L2-CFG channels $?"\
+for i in $(seq 1 40); do\
+	c=$(ethtool -l "$ifc" | sed -n "s/^Combined:[[:space:]]*//p" | tail -n 1)\
+	[ "$c" = 2 ] \&\& break\
+	sleep 0.5\
+done\
+echo "L2-CFG combined $c"\
+dmesg -c | grep -i iavf | sed "s/^/L2-DMESG-CFG /"\
+echo L2-CFG-DONE\
 while true; do\
 	ping -c 1 -W 1 10.0.0.1 | grep "bytes from" | sed "s/^/L2-HB /"\
 	dmesg -c | grep -i iavf | sed "s/^/L2-DMESG /"\
@@ -65,8 +82,14 @@ done
 }' /tmp/mpf-l2.sh
 grep -q L2-PRE-OK /tmp/mpf-l2.sh || { not_ok "L2 script prepared"; done_testing; }
 initrd=/tmp/mpf-l2.cpio.gz
+# ethtool (L1's, with the libraries it links) changes the queue count
+ethtool_files=("$(command -v ethtool)=/bin/ethtool")
+for f in $(ldd "$(command -v ethtool)" | grep -o '/[^ ]*'); do
+	ethtool_files+=("$f=$f")
+done
 check "L2 initrd" "$TOP/scripts/build-initrd.sh" "$initrd" "$TOP/tests/vm/l2-init" \
-	"$I40EVFM_L2_MODDIR" iavf 8021q -- "/tmp/mpf-l2.sh=/test.sh" "$L2T_UDP_PROG=/bin/l2udp"
+	"$I40EVFM_L2_MODDIR" iavf 8021q -- "/tmp/mpf-l2.sh=/test.sh" "$L2T_UDP_PROG=/bin/l2udp" \
+	"${ethtool_files[@]}"
 
 l2() { # NAME UUID EXTRA... - start an L2 QEMU in the background
 	local name=$1 uuid=$2
@@ -120,8 +143,47 @@ migrate() {
 	done
 	echo "# $from -> $to: status, total and down time (ms): ${s:-none}"
 }
+# cancel_in precopy|switchover - start a migration of L2 from dst to a
+# new destination on VF0's mdev and cancel it: in pre-copy (the VF still
+# running; bandwidth held down so that RAM takes minutes, and QEMU's
+# default downtime limit), or paused before switchover (capability
+# pause-before-switchover: the VM stopped, the VF quiesced and frozen).
+# L2 must run on in dst.
+cancel_in() {
+	local want=active pause=false bw=1048576 dl=300 n s st=none
+	[ "$1" = switchover ] && want=pre-switchover pause=true bw=1073741824 dl=2000000
+	incoming cx $U1
+	CX=$!
+	n=$(replies dst)
+	qmp dst "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{\"capability\":\"pause-before-switchover\",\"state\":$pause}]}}" \
+		"{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":$dl,\"max-bandwidth\":$bw}}" \
+		'{"execute":"migrate","arguments":{"uri":"unix:/tmp/cx.sock"}}' > /dev/null
+	for _ in $(seq 1 60); do
+		s=$(mig_status dst)
+		st=${s%% *}
+		case "$st" in "$want"|completed|failed|cancelled) break ;; esac
+		sleep 1
+	done
+	check "dst -> cx: the migration is $want ($st)" test "$st" = "$want"
+	grep -E '^(state|v1_state) ' "$MDEV_DBG/$U2/migration" | sed "s/^/#   $1: /"
+	qmp dst '{"execute":"migrate_cancel"}' > /dev/null
+	for _ in $(seq 1 60); do
+		s=$(mig_status dst)
+		st=${s%% *}
+		case "$st" in completed|failed|cancelled) break ;; esac
+		sleep 1
+	done
+	check "dst -> cx: cancelled in $1 ($st)" test "$st" = cancelled
+	sleep 2
+	quit_qemu cx $CX
+	qmp dst '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"pause-before-switchover","state":false}]}}' > /dev/null
+	check "L2 runs on in dst after the cancel in $1" wait_for 60 more_replies dst $((n + 5))
+	check "the source driver is RUNNING after the cancel in $1" \
+		grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
+}
 # incoming NAME UUID - a destination QEMU for the mdev UUID
 incoming() {
+	rm -f "/tmp/$1.sock"
 	l2 "$1" "$2" -incoming "unix:/tmp/$1.sock"
 	check "$1: destination QEMU waits for the migration" wait_for 120 test -S "/tmp/$1.sock"
 }
@@ -178,19 +240,35 @@ grep 'L2-PING\|L2-DMESG-END' /results/mpf-dst.log | sed 's/^/#   /'
 cat /results/mpf-src.log /results/mpf-dst.log > /results/mpf-l2.log
 l2_traffic_check mpf /results/mpf-l2.log
 
+# 2. The guest keeps configuring the migrated VF: a new MAC and a VLAN
+# (through the VSI id alias), a new MTU and queue count (iavf resets the
+# VF for each), and the peer still answers
+check "L2 reconfigures the migrated VF" wait_for 300 grep -aq 'L2-CFG-DONE' /results/mpf-dst.log
+grep -a 'L2-CFG\|L2-DMESG-CFG' /results/mpf-dst.log | sed 's/^/#   /'
+check "L2 changed its MAC on the migrated VF" grep -aq 'L2-CFG mac 0' /results/mpf-dst.log
+check "L2 added a VLAN on the migrated VF" grep -aq 'L2-CFG vlan 0' /results/mpf-dst.log
+check "L2 changed the MTU (a VF reset)" grep -aq 'L2-CFG mtu 0' /results/mpf-dst.log
+check "L2 changed the queue count to 2 (a VF reset)" sh -c \
+	"grep -aq 'L2-CFG channels 0' /results/mpf-dst.log && grep -aq 'L2-CFG combined 2' /results/mpf-dst.log"
+check "L2 pings the peer after reconfiguring" wait_for 60 more_replies dst 3
+
+# 3. Cancelled migrations: L2 runs on in the source each time
+cancel_in precopy
+cancel_in switchover
+
 # MIG_ROUNDS=1: the first migration only (the PF side is the same for
 # every front end; mig-pf-v1 runs the rest)
 if [ "${MIG_ROUNDS:-4}" = 1 ]; then
 	quit_qemu dst $DST
 	check "iavf in L2 got no error from the PF" sh -c "! grep -a 'PF returned error' /results/mpf-dst.log"
-	check "iavf in L2 saw no VF reset" sh -c "! grep -a 'L2-DMESG.*[Rr]eset' /results/mpf-dst.log"
+	check "iavf in L2 saw no VF reset it did not ask for" sh -c "! grep -aE 'L2-DMESG(-END)? .*[Rr]eset' /results/mpf-dst.log"
 	check "remove both mdevs" sh -c "echo 1 > /sys/bus/mdev/devices/$U1/remove && echo 1 > /sys/bus/mdev/devices/$U2/remove"
 	check "rmmod $MDEV_DRV" rmmod $MDEV_DRV
 	check_dmesg_clean
 	done_testing
 fi
 
-# 2. A destination whose host administrator trusts the VF, the source's
+# 4. A destination whose host administrator trusts the VF, the source's
 # does not: the destination refuses the state, names the difference, and
 # L2 runs on in the source
 check "host admin: VF0 trusted" ip link set "$PF_IF" vf 0 trust on
@@ -206,12 +284,7 @@ check "L2 runs on in the source after the refusal" \
 	wait_for 60 more_replies dst $((n + 5))
 check "host admin: VF0 not trusted" ip link set "$PF_IF" vf 0 trust off
 
-# the guest changed its MAC and added a VLAN on the destination
-grep -a 'L2-CFG' /results/mpf-dst.log | sed 's/^/#   /'
-check "L2 changed its MAC on the migrated VF" grep -aq 'L2-CFG mac 0' /results/mpf-dst.log
-check "L2 added a VLAN on the migrated VF" grep -aq 'L2-CFG vlan 0' /results/mpf-dst.log
-
-# 3. back to VF0, and 4. to VF1 again: pings go on in each destination,
+# 5. back to VF0, and 6. to VF1 again: pings go on in each destination,
 # and the PF shows the destination VF as it showed the source's
 incoming back $U1
 BACK=$!
@@ -230,7 +303,7 @@ check "L2 pings the peer from VF1 again" wait_for 120 more_replies again 5
 cat /results/mpf-src.log /results/mpf-dst.log /results/mpf-back.log /results/mpf-again.log > /results/mpf-all.log
 grep 'L2-HB' /results/mpf-again.log | tail -n 2 | sed 's/^/#   /'
 check "iavf in L2 got no error from the PF" sh -c "! grep -a 'PF returned error' /results/mpf-all.log"
-check "iavf in L2 saw no VF reset" sh -c "! grep -a 'L2-DMESG.*[Rr]eset' /results/mpf-all.log"
+check "iavf in L2 saw no VF reset it did not ask for" sh -c "! grep -aE 'L2-DMESG(-END)? .*[Rr]eset' /results/mpf-all.log"
 DST=$AGAIN
 quit_qemu again $DST
 for q in src dst back0 back again; do

@@ -17,6 +17,10 @@
 #     reason in the kernel log, and both devices stay usable
 #   - a device reset (VFIO_DEVICE_RESET, or the VF's sysfs reset that the
 #     device fd does not see) or close during every kind of session ends it
+#   - a VF reset by the host administrator (in PRE_COPY_P2P, STOP_COPY,
+#     RESUMING) or a PF reset (in STOP_COPY) while the VF is stopped: the
+#     next arc fails and leaves ERROR, a device reset brings RUNNING back
+#     and the device migrates again
 #   - a VF whose BAR0 does not answer (its PF's VF MSE off) is not saved
 #   - the tracepoints: arcs, stream rejections, trapped BAR0 accesses
 # On the debug kernel, KASAN, lockdep and kmemleak watch every step.
@@ -171,6 +175,40 @@ run reset reset $U1
 check "reset and close end every kind of session" grep -q '^reset: ok' /tmp/reset.out
 check "the VF's sysfs reset ends every kind of session (4 states)" \
 	test "$(grep -c '^sysfs reset in .*: state RUNNING, data_fd No such device: ok$' /tmp/reset.out)" = 4
+
+# PF events while the VF is stopped: the host administrator gives VF0 a
+# new MAC (i40e resets the VF) in each state where its DMA is stopped,
+# and a PF reset in STOP_COPY.  The PF lost what it recorded: the next
+# arc moves the device to ERROR, a device reset brings it back.
+PFEV=$(test_prog mig_pfevent)
+# /tmp/pfev.sh CMD - the event: CMD, then a wait (at most 60 s) until the
+# PF has reset VF0 (its count of VF0's resets, in debugfs, moved)
+cat > /tmp/pfev.sh <<EOF
+gen() { sed -n 's/^pf_reset_gen //p' $MDEV_DBG/$U1/migration; }
+g=\$(gen)
+sh -c "\$1" || exit 1
+for i in \$(seq 1 60); do [ "\$(gen)" != "\$g" ] && exit 0; sleep 1; done
+echo "the PF did not reset VF0 within 60 s"; exit 1
+EOF
+mac_n=0
+for st in PRE_COPY_P2P STOP_COPY RESUMING; do
+	mac_n=$((mac_n + 1))
+	"$PFEV" /sys/bus/mdev/devices/$U1 $st \
+		"sh /tmp/pfev.sh 'ip link set $PF_IF vf 0 mac 02:00:00:00:0b:0$mac_n'" \
+		> /tmp/pfev-$st.out 2>&1
+	sed 's/^/#   /' /tmp/pfev-$st.out
+	check "VF reset by the host administrator in $st: ERROR, then reset and migrate again" \
+		grep -q '^mig_pfevent: [0-9]* ok, 0 failed' /tmp/pfev-$st.out
+done
+"$PFEV" /sys/bus/mdev/devices/$U1 STOP_COPY \
+	"sh /tmp/pfev.sh 'echo pfr > /sys/kernel/debug/i40e/$XL710_PF/command'" \
+	> /tmp/pfev-pfr.out 2>&1
+sed 's/^/#   /' /tmp/pfev-pfr.out
+check "PF reset in STOP_COPY: ERROR, then reset and migrate again" \
+	grep -q '^mig_pfevent: [0-9]* ok, 0 failed' /tmp/pfev-pfr.out
+check "the kernel log names the lost state" \
+	sh -c "dmesg | grep -q 'the VF was reset during migration, its state is lost'"
+check "PF and VF0 up after the PF reset" wait_for 60 sh -c "ip link show $PF_IF | grep -q 'vf 0 '"
 
 check "remove both mdevs" sh -c "echo 1 > /sys/bus/mdev/devices/$U1/remove && echo 1 > /sys/bus/mdev/devices/$U2/remove"
 check "rmmod $MDEV_DRV" rmmod $MDEV_DRV

@@ -44,42 +44,8 @@
 #include <linux/userfaultfd.h>
 #include <linux/vfio.h>
 
+#include "check.h"
 #include "vfio_group.h"
-
-static int ok, failed;
-
-static void check(const char *what, int good, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void check(const char *what, int good, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s: %s", what, good ? "ok" : "FAIL ");
-	if (!good) {
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	printf("\n");
-	fflush(stdout);
-	good ? ok++ : failed++;
-}
-
-static int open_device(const char *sysfsdev)
-{
-	char gpath[64], name[256];
-	int container, group, dev;
-
-	vfio_group_attach(sysfsdev, &container, &group, gpath);
-	snprintf(name, sizeof(name), "%s", sysfsdev);
-	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, basename(name));
-	if (dev < 0) {
-		printf("ERROR VFIO_GROUP_GET_DEVICE_FD: %s\n", strerror(errno));
-		exit(2);
-	}
-	return dev;
-}
 
 /* VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE: SET (returns data_fd) or GET */
 static int mig_state(int dev, int set, uint32_t *state)
@@ -210,7 +176,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	dev = open_device(argv[1]);
+	dev = vfio_group_open_device(argv[1]);
 	state = VFIO_DEVICE_STATE_STOP_COPY;
 	data_fd = mig_state(dev, 1, &state);
 	if (data_fd < 0) {

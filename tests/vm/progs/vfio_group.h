@@ -60,4 +60,24 @@ static void vfio_group_attach(const char *sysfsdev, int *container,
 	}
 }
 
+/*
+ * vfio_group_open_device() - the device fd of the mdev SYSFSDEV, through
+ * its group attached to a new type1v2 container (vfio_group_attach());
+ * exits with status 2 on any failure.
+ */
+static inline int vfio_group_open_device(const char *sysfsdev)
+{
+	char gpath[64], name[256];
+	int container, group, dev;
+
+	vfio_group_attach(sysfsdev, &container, &group, gpath);
+	snprintf(name, sizeof(name), "%s", sysfsdev);
+	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, basename(name));
+	if (dev < 0) {
+		printf("ERROR VFIO_GROUP_GET_DEVICE_FD: %s\n", strerror(errno));
+		exit(2);
+	}
+	return dev;
+}
+
 #endif

@@ -119,7 +119,7 @@ static int i40e_vf_mdev_migration_show(struct seq_file *s, void *unused)
 	struct i40e_vf_mdev_mig *mig = idev->mig;
 	struct i40e_vf_mdev_mig_stats st;
 	enum vfio_device_mig_state state;
-	u32 v1;
+	u32 v1, gen;
 
 	if (!mig) {
 		seq_puts(s, "state none\npf_services no\n");
@@ -134,6 +134,9 @@ static int i40e_vf_mdev_migration_show(struct seq_file *s, void *unused)
 	seq_printf(s, "state %s\n", i40e_vf_mdev_mig_state_name(state));
 	seq_printf(s, "v1_state %#x\n", v1);
 	seq_printf(s, "pf_services %s\n", idev->pf ? "yes" : "no");
+	/* the PF's count of the VF's resets, which a migration must not see */
+	if (idev->pf && !i40e_vf_mdev_devstate_reset_gen(idev, &gen))
+		seq_printf(s, "pf_reset_gen %u\n", gen);
 	seq_printf(s, "saved %llu\n", st.saved);
 	seq_printf(s, "saved_len %llu\n", st.saved_len);
 	seq_printf(s, "saved_crc %#010x\n", st.saved_crc);
