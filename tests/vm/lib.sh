@@ -495,7 +495,8 @@ recv_start() {
 	[ "$ns" = - ] || pre=(ip netns exec "$ns")
 	"${pre[@]}" timeout 150 socat -u "TCP-LISTEN:$port,reuseaddr" "OPEN:$f,creat,trunc" &
 	RECV_PID=$!
-	sleep 0.5
+	# listening before the sender's retries run out, however loaded L1 is
+	wait_for 30 sh -c "${pre[*]} ss -Hltn 'sport = :$port' | grep -q ."
 }
 # transfer_check WHAT FROM_NS TO_NS TO_IP PORT BYTES - verified bulk transfer
 transfer_check() {

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # kernels: stock
+# kernels-long: debug
 # machine: xl710
 # stack: modern
 # timeout: 1800
