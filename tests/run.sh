@@ -144,9 +144,6 @@ for k in $kernels_needed; do
 		kbuild_ok[stock]=1
 		continue
 	fi
-	# the shared source tree is unpacked here, before anything else
-	# wants it
-	"$TOP/scripts/build-kernel.sh" --unpack-only > /dev/null 2>&1
 	log "building the $k kernel in the background ($runlog/build-kernel-$k.log)"
 	# its own process group, which the end of the run stops if no case
 	# waited for it (the deadline)

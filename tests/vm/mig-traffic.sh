@@ -134,14 +134,22 @@ migrate() {
 		'{"execute":"migrate-set-parameters","arguments":{"downtime-limit":2000000,"max-bandwidth":1073741824}}' > /dev/null
 	out=$(qmp "$from" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:/tmp/$to.sock\"}}" | grep '"error"')
 	check "$from -> $to: QEMU accepts the migration, no blocker${out:+ ($out)}" test -z "$out"
-	status=none
-	for _ in $(seq 1 600); do
-		s=$(mig_status "$from")
+	mig_wait "$from" 600 completed failed cancelled
+	echo "# $from -> $to: status, total and down time (ms): ${s:-none}"
+}
+# mig_wait NAME TRIES STATUS... - poll NAME's migration, about every two
+# seconds, until its status is one of STATUS, at most TRIES times; sets
+# $s (mig_status) and $status
+mig_wait() {
+	local name=$1 tries=$2 i
+	shift 2
+	s='' status=none
+	for ((i = 0; i < tries; i++)); do
+		s=$(mig_status "$name")
 		status=${s%% *}
-		case "$status" in completed|failed|cancelled) break ;; esac
+		case " $* " in *" $status "*) return ;; esac
 		sleep 1
 	done
-	echo "# $from -> $to: status, total and down time (ms): ${s:-none}"
 }
 # cancel_in precopy|switchover - start a migration of L2 from dst to a
 # new destination on VF0's mdev and cancel it: in pre-copy (the VF still
@@ -150,7 +158,7 @@ migrate() {
 # pause-before-switchover: the VM stopped, the VF quiesced and frozen).
 # L2 must run on in dst.
 cancel_in() {
-	local want=active pause=false bw=1048576 dl=300 n s st=none
+	local want=active pause=false bw=1048576 dl=300 n
 	[ "$1" = switchover ] && want=pre-switchover pause=true bw=1073741824 dl=2000000
 	incoming cx $U1
 	CX=$!
@@ -158,22 +166,12 @@ cancel_in() {
 	qmp dst "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{\"capability\":\"pause-before-switchover\",\"state\":$pause}]}}" \
 		"{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":$dl,\"max-bandwidth\":$bw}}" \
 		'{"execute":"migrate","arguments":{"uri":"unix:/tmp/cx.sock"}}' > /dev/null
-	for _ in $(seq 1 60); do
-		s=$(mig_status dst)
-		st=${s%% *}
-		case "$st" in "$want"|completed|failed|cancelled) break ;; esac
-		sleep 1
-	done
-	check "dst -> cx: the migration is $want ($st)" test "$st" = "$want"
+	mig_wait dst 60 "$want" completed failed cancelled
+	check "dst -> cx: the migration is $want ($status)" test "$status" = "$want"
 	grep -E '^(state|v1_state) ' "$MDEV_DBG/$U2/migration" | sed "s/^/#   $1: /"
 	qmp dst '{"execute":"migrate_cancel"}' > /dev/null
-	for _ in $(seq 1 60); do
-		s=$(mig_status dst)
-		st=${s%% *}
-		case "$st" in completed|failed|cancelled) break ;; esac
-		sleep 1
-	done
-	check "dst -> cx: cancelled in $1 ($st)" test "$st" = cancelled
+	mig_wait dst 60 completed failed cancelled
+	check "dst -> cx: cancelled in $1 ($status)" test "$status" = cancelled
 	sleep 2
 	quit_qemu cx $CX
 	qmp dst '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"pause-before-switchover","state":false}]}}' > /dev/null

@@ -190,22 +190,20 @@ sh -c "\$1" || exit 1
 for i in \$(seq 1 60); do [ "\$(gen)" != "\$g" ] && exit 0; sleep 1; done
 echo "the PF did not reset VF0 within 60 s"; exit 1
 EOF
+# pf_event WHAT STATE CMD - mig_pfevent in STATE with CMD as the event
+pf_event() {
+	"$PFEV" /sys/bus/mdev/devices/$U1 "$2" "sh /tmp/pfev.sh '$3'" > /tmp/pfev.out 2>&1
+	sed 's/^/#   /' /tmp/pfev.out
+	check "$1 in $2: ERROR, then reset and migrate again" \
+		grep -q '^mig_pfevent: [0-9]* ok, 0 failed' /tmp/pfev.out
+}
 mac_n=0
 for st in PRE_COPY_P2P STOP_COPY RESUMING; do
 	mac_n=$((mac_n + 1))
-	"$PFEV" /sys/bus/mdev/devices/$U1 $st \
-		"sh /tmp/pfev.sh 'ip link set $PF_IF vf 0 mac 02:00:00:00:0b:0$mac_n'" \
-		> /tmp/pfev-$st.out 2>&1
-	sed 's/^/#   /' /tmp/pfev-$st.out
-	check "VF reset by the host administrator in $st: ERROR, then reset and migrate again" \
-		grep -q '^mig_pfevent: [0-9]* ok, 0 failed' /tmp/pfev-$st.out
+	pf_event "VF reset by the host administrator" $st \
+		"ip link set $PF_IF vf 0 mac 02:00:00:00:0b:0$mac_n"
 done
-"$PFEV" /sys/bus/mdev/devices/$U1 STOP_COPY \
-	"sh /tmp/pfev.sh 'echo pfr > /sys/kernel/debug/i40e/$XL710_PF/command'" \
-	> /tmp/pfev-pfr.out 2>&1
-sed 's/^/#   /' /tmp/pfev-pfr.out
-check "PF reset in STOP_COPY: ERROR, then reset and migrate again" \
-	grep -q '^mig_pfevent: [0-9]* ok, 0 failed' /tmp/pfev-pfr.out
+pf_event "PF reset" STOP_COPY "echo pfr > /sys/kernel/debug/i40e/$XL710_PF/command"
 check "the kernel log names the lost state" \
 	sh -c "dmesg | grep -q 'the VF was reset during migration, its state is lost'"
 check "PF and VF0 up after the PF reset" wait_for 60 sh -c "ip link show $PF_IF | grep -q 'vf 0 '"

@@ -46,24 +46,7 @@
 
 #include "check.h"
 #include "vfio_group.h"
-
-/* VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE: SET (returns data_fd) or GET */
-static int mig_state(int dev, int set, uint32_t *state)
-{
-	struct {
-		struct vfio_device_feature f;
-		struct vfio_device_feature_mig_state s;
-	} req = { .f = { .argsz = sizeof(req),
-			 .flags = (set ? VFIO_DEVICE_FEATURE_SET :
-					 VFIO_DEVICE_FEATURE_GET) |
-				  VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE } };
-
-	req.s.device_state = *state;
-	if (ioctl(dev, VFIO_DEVICE_FEATURE, &req))
-		return -errno;
-	*state = req.s.device_state;
-	return set ? req.s.data_fd : 0;
-}
+#include "vfio_mig.h"
 
 struct reader {
 	int fd;
@@ -168,7 +151,7 @@ int main(int argc, char **argv)
 	struct pollfd pfd;
 	pthread_t thread;
 	uint32_t state;
-	int dev, uffd, data_fd, ret;
+	int dev, uffd, data_fd = -1, ret;
 	ssize_t n;
 
 	if (argc < 2 || (argc == 3 && strcmp(argv[2], "hold")) || argc > 3) {
@@ -178,9 +161,9 @@ int main(int argc, char **argv)
 
 	dev = vfio_group_open_device(argv[1]);
 	state = VFIO_DEVICE_STATE_STOP_COPY;
-	data_fd = mig_state(dev, 1, &state);
-	if (data_fd < 0) {
-		printf("ERROR RUNNING -> STOP_COPY: %s\n", strerror(-data_fd));
+	ret = vfio_mig_state(dev, 1, &state, &data_fd);
+	if (ret || data_fd < 0) {
+		printf("ERROR RUNNING -> STOP_COPY: %s\n", strerror(-ret));
 		return 2;
 	}
 
@@ -219,7 +202,7 @@ int main(int argc, char **argv)
 	signal(SIGALRM, on_alarm);
 	alarm(10);
 	state = 0;
-	ret = mig_state(dev, 0, &state);
+	ret = vfio_mig_state(dev, 0, &state, NULL);
 	check("GET of the migration state while the read is stalled",
 	      !ret && state == VFIO_DEVICE_STATE_STOP_COPY,
 	      "(%s, state %u)", strerror(-ret), state);

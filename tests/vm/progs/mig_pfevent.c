@@ -35,6 +35,7 @@
 
 #include "check.h"
 #include "vfio_group.h"
+#include "vfio_mig.h"
 
 #define MAX_STREAM	(256 * 1024)
 
@@ -62,39 +63,24 @@ static const char *sname(uint32_t state)
 	return "?";
 }
 
-/* VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE SET: 0 or a negative errno */
+/* SET: 0 or a negative errno; *data_fd is -1 unless a session began */
 static int mig_set(int dev, uint32_t state, int *data_fd)
 {
-	struct {
-		struct vfio_device_feature f;
-		struct vfio_device_feature_mig_state s;
-	} req = { .f = { .argsz = sizeof(req),
-			 .flags = VFIO_DEVICE_FEATURE_SET |
-				  VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE } };
-
-	req.s.device_state = state;
 	*data_fd = -1;
-	if (ioctl(dev, VFIO_DEVICE_FEATURE, &req))
-		return -errno;
-	*data_fd = req.s.data_fd;
-	return 0;
+	return vfio_mig_state(dev, 1, &state, data_fd);
 }
 
-/* ... and GET; ERROR if GET fails */
+/* GET; ERROR if GET fails */
 static uint32_t mig_get(int dev)
 {
-	struct {
-		struct vfio_device_feature f;
-		struct vfio_device_feature_mig_state s;
-	} req = { .f = { .argsz = sizeof(req),
-			 .flags = VFIO_DEVICE_FEATURE_GET |
-				  VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE } };
+	uint32_t state = 0;
+	int ret = vfio_mig_state(dev, 0, &state, NULL);
 
-	if (ioctl(dev, VFIO_DEVICE_FEATURE, &req)) {
-		printf("#   GET failed: %s\n", strerror(errno));
+	if (ret) {
+		printf("#   GET failed: %s\n", strerror(-ret));
 		return VFIO_DEVICE_STATE_ERROR;
 	}
-	return req.s.device_state;
+	return state;
 }
 
 /* Set up: move to @state, which must work; the data_fd, or -1 */
