@@ -55,7 +55,7 @@ DMESG_BAD='BUG:|Oops|WARNING:|KASAN:|UBSAN:|possible recursive locking|possible 
 # kernel, or has switched itself off (the write then returns EPERM), so a
 # clean result proves a scan ran.
 kmemleak_scan() {
-	local kl=/sys/kernel/debug/kmemleak
+	local kl=/sys/kernel/debug/kmemleak t0=$SECONDS
 	if [ ! -e $kl ]; then
 		[ "${I40EVFM_KERNEL:-}" != debug ] && return 0
 		not_ok "kmemleak: $kl missing on the debug kernel"
@@ -71,7 +71,7 @@ kmemleak_scan() {
 		not_ok "kmemleak reports leaks"
 		return 1
 	fi
-	ok "kmemleak: scanned, no leaks"
+	ok "kmemleak: scanned, no leaks (two scans, $((SECONDS - t0)) s)"
 }
 check_dmesg_clean() {
 	kmemleak_scan
@@ -124,15 +124,24 @@ setup_peer() {
 	ip netns exec peer true
 }
 
+# peer_ifc - the peer's NIC in its namespace
+peer_ifc() { ip -n peer -o link show | awk -F': ' '$2 != "lo" && $2 !~ /@/ { print $2; exit }'; }
+# peer_vlan ID ADDR - a VLAN interface of the peer's NIC, with address ADDR
+peer_vlan() {
+	local ifc
+	ifc=$(peer_ifc)
+	ip -n peer link add link "$ifc" name "vl$1" type vlan id "$1" &&
+		ip -n peer addr add "$2" dev "vl$1" &&
+		ip -n peer link set "vl$1" up
+}
+
 # peer_flood MAC STOPFILE - from the peer, Ethernet frames for MAC
 # (ethertype 0x88b5, which no stack in L1 or L2 answers) at about 1000 a
 # second until STOPFILE exists (at most 120 s); then prints "PEER-FLOOD
 # sent N".  For a window in which a VF must not touch memory: any frame
 # that reaches a running queue of it makes the model read a descriptor.
 peer_flood() {
-	local ifc
-	ifc=$(ip -n peer -o link show | awk -F': ' '$2 != "lo" { print $2; exit }')
-	ip netns exec peer python3 - "$ifc" "$1" "$2" <<'PY'
+	ip netns exec peer python3 - "$(peer_ifc)" "$1" "$2" <<'PY'
 import os, socket, sys, time
 ifc, mac, stop = sys.argv[1], sys.argv[2], sys.argv[3]
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
@@ -237,10 +246,12 @@ qmp_l1() {
 	python3 "$TOP/tests/vm/qmp.py" "$@"
 }
 
-# The XL710 model's PF in L1 (run-l1.sh --model).
+# The XL710 model's PF in L1 (run-l1.sh --model), and the second one of a
+# machine with "# model-pfs: 2".
 XL710_PF=${XL710_PF:-0000:03:00.0}
-xl710_vf_bdf() { # N - BDF of VF N (from the PF's virtfnN link)
-	basename "$(readlink "/sys/bus/pci/devices/$XL710_PF/virtfn$1")"
+XL710_PF2=${XL710_PF2:-0000:04:00.0}
+xl710_vf_bdf() { # N [PF] - BDF of VF N of PF (from its virtfnN link)
+	basename "$(readlink "/sys/bus/pci/devices/${2:-$XL710_PF}/virtfn$1")"
 }
 
 # xl710_load_i40e - load i40e: the one with the PF services for VF
@@ -272,12 +283,22 @@ xl710_pf_up() {
 	ip link set "$PF_IF" up
 	wait_for 30 grep -q 1 "/sys/class/net/$PF_IF/carrier"
 }
-# xl710_vfs NVF - NVF VFs that no driver probes (sriov_drivers_autoprobe
-# off, as Documentation/admin-guide says), VF N at $(xl710_vf_bdf N)
+# xl710_pf2_up - i40e's netdev on the second PF, $PF2_IF, up with carrier
+# (after xl710_pf_up, which loaded i40e for both)
+xl710_pf2_up() {
+	wait_for 30 test -n "$(pci_netdev $XL710_PF2)" || return 1
+	PF2_IF=$(pci_netdev $XL710_PF2)
+	ip link set "$PF2_IF" up
+	wait_for 30 grep -q 1 "/sys/class/net/$PF2_IF/carrier"
+}
+# xl710_vfs NVF [PF] - NVF VFs of PF (default $XL710_PF) that no driver
+# probes (sriov_drivers_autoprobe off, as Documentation/admin-guide says),
+# VF N at $(xl710_vf_bdf N PF)
 xl710_vfs() {
-	echo 0 > /sys/bus/pci/devices/$XL710_PF/sriov_drivers_autoprobe
-	echo "$1" > /sys/bus/pci/devices/$XL710_PF/sriov_numvfs || return 1
-	wait_for 20 test -n "$(xl710_vf_bdf $(($1 - 1)))"
+	local pf=${2:-$XL710_PF}
+	echo 0 > /sys/bus/pci/devices/$pf/sriov_drivers_autoprobe
+	echo "$1" > /sys/bus/pci/devices/$pf/sriov_numvfs || return 1
+	wait_for 20 test -n "$(xl710_vf_bdf $(($1 - 1)) "$pf")"
 }
 
 # L2 traffic through a NIC given to L2: first the peer (netns "peer",

@@ -15,8 +15,10 @@ MDEV_VFIO=$(test_prog mdev_vfio)
 mdev_trace_on() { trace_events_on $MDEV_DRV; }
 mdev_trace_has() { grep -qE "$1" $TRACEFS/trace; }
 
-# mdev_pf_up NVF - the model's PF up with NVF VFs that nobody probes
+# mdev_pf_up NVF - the model's PF up with NVF VFs that nobody probes;
+# mdev_pf2_up NVF - the same for the second PF ("# model-pfs: 2")
 mdev_pf_up() { xl710_pf_up && xl710_vfs "${1:-1}"; }
+mdev_pf2_up() { xl710_pf2_up && xl710_vfs "${1:-1}" "$XL710_PF2"; }
 
 # mdev_two_vfs_bound - the PF up with 2 VFs ($VF0, $VF1), both bound to
 # the driver; mdev_two_vfs U1 U2 - and mdev U1 on VF0, U2 on VF1 (the

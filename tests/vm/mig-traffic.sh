@@ -2,33 +2,53 @@
 # A VM's VF keeps passing traffic across live migrations, with the QEMU
 # of the case's stack: sourced by tests/vm/cases/mig-pf-v1.sh (QEMU 7.2,
 # v1 protocol) and mig-pf-v2.sh (QEMU 10.0, v2), which set MIG_DEVOPT,
-# the vfio-pci option that asks for migration.  An L2 runs iavf on an
-# mdev of VF0, with i40e's PF services (patches/kernel) carrying the
-# VF's configuration and queue positions:
-#   1. VF0 -> VF1: before, iavf brings the VF up and pings the peer;
+# the vfio-pci option that asks for migration.  The machine has two
+# XL710 PFs ("# model-pfs: 2"), each with its own switch, VSIs and queue
+# space.  An L2 runs iavf on an mdev of VF0 of the first PF (U1), with
+# i40e's PF services (patches/kernel) carrying the VF's configuration
+# and queue positions; it moves to VF1 of the second PF (U2: another
+# PF, VSI id and queue base) and back:
+#   1. U1 -> U2: before, iavf brings the VF up and pings the peer;
 #      during, L2 pings every 0.2 s (losses printed); after, on the
 #      destination, the whole verified traffic of l2_traffic_start (UDP
 #      stream checked frame by frame, TCP both ways by md5); the
-#      destination PF gave VF1 the guest's MAC; the source VF's queues
+#      destination PF shows its VF as the source PF showed the source's
+#      (MAC, spoof checking, link state, trust); the source VF's queues
 #      stay stopped while its QEMU quits under a flood of the guest's
 #      frames;
-#   2. on the destination, the guest changes its MAC, adds a VLAN,
-#      changes the MTU and the queue count (each a VF reset by iavf),
-#      and the peer still answers;
+#   2. on the destination, the guest changes its MAC, adds VLAN 5 (and
+#      pings the peer over it from then on), changes the MTU and the
+#      queue count from 1 to 2 (each a VF reset by iavf), and the peer
+#      still answers.  The VF has 4 queue pairs, but i40e maps at most as
+#      many into its VSI as the PF has LAN vectors (num_lan_msix, one per
+#      CPU: L1 has 2), so a third and fourth fail to start (ENABLE_QUEUES
+#      -EIO); that is i40e on a 2-CPU host, not migration;
 #   3. migrations cancelled in pre-copy and paused before switchover
-#      (VF stopped and frozen): L2 runs on in the source each time;
-#   (MIG_ROUNDS=1 stops here)
-#   4. a destination whose host administrator trusts the VF (the
-#      source's does not) refuses the state while the source still runs,
-#      the kernel log names the difference, L2 runs on in the source;
-#   5. back to VF0 and 6. to VF1 again, L2 pinging the peer from each;
+#      (VF stopped and frozen), and one whose destination QEMU is killed
+#      in pre-copy: L2 runs on in the source each time;
+#   (MIG_ROUNDS=1 goes on with 6.)
+#   4. refusals, each while the source still runs, with the difference
+#      named in the kernel log, and L2 running on in the source: a
+#      destination whose host administrator trusts the VF (the source's
+#      does not), and one whose VF has 2 queue pairs (a VF driver asked
+#      the PF for them; the guest's VF has 4);
+#   5. back to U1, and on between the PFs until the guest has made three
+#      round trips: after each migration the destination PF shows its VF
+#      as the source PF showed the source's, and L2 pings the peer, plain
+#      and over VLAN 5 (whose filter only the replayed configuration
+#      gives the destination VF);
 #   iavf in L2 logged no error from the PF and no reset it did not ask
-#   for, and the kernel log is clean.
-# Both VFs are on one PF (the model has one); each source QEMU quits as
-# soon as its migration completed, so that the PF's switch has the
-# guest's MAC on one VF only.
+#   for;
+#   6. a last migration paused before switchover (source device in
+#      STOP_COPY, VF quiesced and frozen; destination's in RESUMING) whose
+#      source QEMU is killed: the destination QEMU gives up, both drivers
+#      are back in RUNNING and both mdevs open again; and the kernel log
+#      is clean (on the debug kernel: KASAN, lockdep, kmemleak).
+# Each source QEMU quits as soon as its migration completed, so that one
+# VF only has the guest's MAC and VLAN filters in use.
 U1=5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3b01
 U2=5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3b02
+U3=5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3b03
 hmp() { # SOCKET CMD - one HMP command, its output
 	printf '%s\n' "$2" | socat -t 10 - "UNIX-CONNECT:$1" 2>/dev/null |
 		tr -d '\r' | grep -v '^(qemu)\|^QEMU .* monitor'
@@ -36,7 +56,16 @@ hmp() { # SOCKET CMD - one HMP command, its output
 
 modprobe kvm_amd
 check "peer NIC in netns" setup_peer
-mdev_two_vfs $U1 $U2
+check "peer on VLAN 5" peer_vlan 5 10.0.5.1/24
+check "i40e up on the first PF with 2 VFs" mdev_pf_up 2
+check "i40e up on the second PF with 2 VFs" mdev_pf2_up 2
+VF0=$(xl710_vf_bdf 0)
+VF1=$(xl710_vf_bdf 1 "$XL710_PF2")
+check "load $MDEV_DRV" mdev_load
+check "bind $VF0 (first PF, VF 0) to $MDEV_DRV" mdev_bind "$VF0"
+check "bind $VF1 (second PF, VF 1) to $MDEV_DRV" mdev_bind "$VF1"
+check "create source mdev on $VF0" mdev_create "$VF0" $U1
+check "create destination mdev on $VF1" mdev_create "$VF1" $U2
 check "i40e has the PF services for VF migration" i40e_has_mig_services
 check "source mdev offers migration with PF services" \
 	grep -q '^pf_services yes' "$MDEV_DBG/$U1/migration"
@@ -62,7 +91,7 @@ i\
 dmesg -c | grep -i iavf | sed "s/^/L2-DMESG-END /"
 a\
 ip link set "$ifc" address 02:00:00:00:0a:01 \&\& arping -U -c 2 -I "$ifc" 10.0.0.2 > /dev/null 2>\&1; echo "L2-CFG mac $?"\
-modprobe 8021q; ip link add link "$ifc" name vl5 type vlan id 5 2>\&1 \&\& ip link set vl5 up; echo "L2-CFG vlan $?"\
+modprobe 8021q; ip link add link "$ifc" name vl5 type vlan id 5 2>\&1 \&\& ip addr add 10.0.5.2/24 dev vl5 \&\& ip link set vl5 up; echo "L2-CFG vlan $?"\
 dmesg -c | grep -i iavf | sed "s/^/L2-DMESG /"\
 ip link set "$ifc" mtu 1400; echo "L2-CFG mtu $?"\
 ethtool -L "$ifc" combined 2; echo "L2-CFG channels $?"\
@@ -76,6 +105,7 @@ dmesg -c | grep -i iavf | sed "s/^/L2-DMESG-CFG /"\
 echo L2-CFG-DONE\
 while true; do\
 	ping -c 1 -W 1 10.0.0.1 | grep "bytes from" | sed "s/^/L2-HB /"\
+	ping -c 1 -W 1 10.0.5.1 | grep "bytes from" | sed "s/^/L2-HBV /"\
 	dmesg -c | grep -i iavf | sed "s/^/L2-DMESG /"\
 	sleep 0.5\
 done
@@ -179,19 +209,101 @@ cancel_in() {
 	check "the source driver is RUNNING after the cancel in $1" \
 		grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
 }
+# killed_destination - a migration of L2 from dst to a new destination on
+# U1's mdev, whose QEMU is killed (SIGKILL) in pre-copy, with its device in
+# RESUMING: the source's migration fails, L2 runs on in it, and both
+# drivers are back in RUNNING.
+killed_destination() {
+	local n
+	incoming kx $U1
+	KX=$!
+	n=$(replies dst)
+	qmp dst '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"pause-before-switchover","state":false}]}}' \
+		'{"execute":"migrate-set-parameters","arguments":{"downtime-limit":300,"max-bandwidth":1048576}}' \
+		'{"execute":"migrate","arguments":{"uri":"unix:/tmp/kx.sock"}}' > /dev/null
+	mig_wait dst 60 active completed failed cancelled
+	check "dst -> kx: the migration is active ($status)" test "$status" = active
+	check "kx: the destination's device is RESUMING" \
+		wait_for 30 grep -q '^state RESUMING' "$MDEV_DBG/$U1/migration"
+	kill -KILL $KX
+	wait $KX 2>/dev/null
+	mig_wait dst 60 failed completed cancelled
+	check "dst -> kx: failed with its destination QEMU killed ($status)" test "$status" = failed
+	check "L2 runs on in dst after its destination was killed" \
+		wait_for 60 more_replies dst $((n + 5))
+	check "the source driver is RUNNING" grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
+	check "the killed destination's driver is RUNNING" \
+		wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$U1/migration"
+}
+# killed_source NAME PID UUID TO_UUID - the last migration of L2, from
+# the QEMU NAME (on the mdev UUID) to a new destination on TO_UUID's,
+# paused before switchover (the VM stopped, the source device in
+# STOP_COPY with its VF quiesced and frozen, the destination's in
+# RESUMING); then the source QEMU is killed (SIGKILL) and the destination
+# QEMU ends its incoming migration.  Both drivers are back in RUNNING and
+# both mdevs open again.
+killed_source() {
+	qmp "$1" '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"pause-before-switchover","state":true}]}}' \
+		'{"execute":"migrate-set-parameters","arguments":{"downtime-limit":2000000,"max-bandwidth":1073741824}}' > /dev/null
+	incoming ks "$4"
+	KS=$!
+	qmp "$1" '{"execute":"migrate","arguments":{"uri":"unix:/tmp/ks.sock"}}' > /dev/null
+	mig_wait "$1" 60 pre-switchover completed failed cancelled
+	check "$1 -> ks: the migration is pre-switchover ($status)" test "$status" = pre-switchover
+	check "$1: the source's device is STOP_COPY" grep -q '^state STOP_COPY' "$MDEV_DBG/$3/migration"
+	check "ks: the destination's device is RESUMING" grep -q '^state RESUMING' "$MDEV_DBG/$4/migration"
+	kill -KILL "$2"
+	wait "$2" 2>/dev/null
+	check "ks: the destination QEMU ends once its source was killed" \
+		wait_for 60 sh -c "! kill -0 $KS 2>/dev/null"
+	wait $KS 2>/dev/null
+	check "the killed source's driver is RUNNING" \
+		wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$3/migration"
+	check "the destination's driver is RUNNING" \
+		wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$4/migration"
+	check "the killed source's mdev opens again" "$MDEV_VFIO" open "/sys/bus/mdev/devices/$3"
+	check "the destination's mdev opens again" "$MDEV_VFIO" open "/sys/bus/mdev/devices/$4"
+}
 # incoming NAME UUID - a destination QEMU for the mdev UUID
 incoming() {
 	rm -f "/tmp/$1.sock"
 	l2 "$1" "$2" -incoming "unix:/tmp/$1.sock"
 	check "$1: destination QEMU waits for the migration" wait_for 120 test -S "/tmp/$1.sock"
 }
-# replies NAME - ping replies L2 printed on NAME's console so far;
-# more_replies NAME N - more than N
+# replies NAME - ping replies L2 printed on NAME's console so far (over
+# VLAN 5: vreplies); more_replies NAME N - more than N (more_vreplies)
 replies() { grep -ac 'L2-HB .*bytes from' "/results/mpf-$1.log" 2>/dev/null; }
 more_replies() { [ "$(replies "$1")" -gt "$2" ]; }
-vf_mac() { ip link show "$PF_IF" | sed -n "s/^ *vf $1 .*link\/ether \([0-9a-f:]*\).*/\1/p"; }
-# vf_view N - what the PF shows of VF N (MAC, spoof checking, link, trust)
-vf_view() { ip link show "$PF_IF" | sed -n "s/^ *vf $1 *//p"; }
+vreplies() { grep -ac 'L2-HBV .*bytes from' "/results/mpf-$1.log" 2>/dev/null; }
+more_vreplies() { [ "$(vreplies "$1")" -gt "$2" ]; }
+# vf_view UUID - what the PF has of the mdev's VF: ip link's "vf N" line
+# (MAC, spoof checking, link state, trust) without N, then from i40e's
+# debugfs dumps of the VF and its VSI: queue pairs, MAC/VLAN filters,
+# security flags and port VLAN (sorted, without ids and filter states);
+# vf_mac UUID - the MAC of ip link's line
+vf_view() {
+	local ifc=$PF_IF pf=$XL710_PF n=0 cmd tag seid
+	[ "$1" = "$U2" ] && ifc=$PF2_IF pf=$XL710_PF2 n=1
+	ip link show "$ifc" | sed -n "s/^ *vf $n *//p"
+	cmd=/sys/kernel/debug/i40e/$pf/command
+	tag="i40evfm-vf-view-$RANDOM$RANDOM"
+	echo "$tag" > /dev/kmsg
+	echo "dump vf $n" > "$cmd"
+	seid=$(dmesg | sed -n "/$tag/,\$ s/.*: vf *$n: VSI id=[0-9]*, seid=\([0-9]*\),.*/\1/p" | tail -n 1)
+	[ -n "$seid" ] && echo "dump vsi $seid" > "$cmd"
+	dmesg | sed -n "/$tag/,\$ s/^.*i40e $pf: *//p" |
+		grep -E '^vf +[0-9]+:|mac_filter_hash|num_queue_pairs|sec_flags|pvid' |
+		sed -e 's/^vf *[0-9]*: VSI id=[0-9]*, seid=[0-9]*, //' \
+			-e 's/, state .*//' -e 's/base_queue = [0-9]*, //' | sort
+}
+# same_view SOURCE DESTINATION - two vf_view outputs are equal and show
+# filters; else the difference
+same_view() {
+	[ "$1" = "$2" ] && grep -q mac_filter_hash <<< "$1" && return 0
+	diff <(echo "$1") <(echo "$2") | sed 's/^/#   /'
+	return 1
+}
+vf_mac() { vf_view "$1" | sed -n '1s/^link\/ether \([0-9a-f:]*\).*/\1/p'; }
 quit_qemu() { hmp "/tmp/$1.mon" quit > /dev/null; wait "$2" 2>/dev/null; }
 
 l2 src $U1
@@ -199,14 +311,16 @@ SRC=$!
 check "source L2 brings iavf up and pings the peer" \
 	wait_for "$L2T_UDP_WAIT" grep -q 'L2-PRE-OK' /results/mpf-src.log
 [ "$FAILED" = 0 ] || { kill $SRC; done_testing; }
-mac0=$(vf_mac 0)
+mac0=$(vf_mac $U1)
+view0=$(vf_view $U1)
 sleep 3
 
-# 1. VF0 -> VF1, then the verified traffic on the destination
+# 1. U1 -> U2, then the verified traffic on the destination
 incoming dst $U2
 DST=$!
 migrate src dst
 check "src -> dst: migration completed (status: $status)" test "$status" = completed
+echo "# device state: $(mig_stat $U1 saved_len) bytes, 1 queue pair in use"
 # The source VF's queues were stopped for the migration and must stay
 # stopped through its close, though the PF's switch still sends it the
 # guest's frames: the model reports any descriptor read (with bus
@@ -222,10 +336,14 @@ wait $FLOOD
 check "frames for the guest reached the PF while the source closed ($(cat /tmp/flood.log))" \
 	sh -c "grep -q 'PEER-FLOOD sent [1-9]' /tmp/flood.log"
 for m in $U1 $U2; do grep -E 'state|saved|loaded|rejected|last_error' "$MDEV_DBG/$m/migration" | sed "s/^/#   $m: /"; done
-ip link show "$PF_IF" | sed 's/^/#   /'
-mac1=$(vf_mac 1)
-check "the destination PF gave VF1 the guest's MAC ($mac0 / $mac1)" \
+ip link show "$PF_IF" | sed 's/^/#   first PF: /'
+ip link show "$PF2_IF" | sed 's/^/#   second PF: /'
+mac1=$(vf_mac $U2)
+check "the destination PF gave its VF the guest's MAC ($mac0 / $mac1)" \
 	test -n "$mac0" -a "$mac0" != 00:00:00:00:00:00 -a "$mac1" = "$mac0"
+echo "$view0" | sed 's/^/#   source VF: /'
+check "the destination PF shows its VF as the source PF showed the source's" \
+	same_view "$view0" "$(vf_view $U2)"
 check "destination driver: RUNNING" wait_for 30 sh -c "grep -q '^state RUNNING' $MDEV_DBG/$U2/migration"
 
 # go: L2 stops pinging and starts the verified transfers
@@ -245,66 +363,97 @@ check "L2 reconfigures the migrated VF" wait_for 300 grep -aq 'L2-CFG-DONE' /res
 grep -a 'L2-CFG\|L2-DMESG-CFG' /results/mpf-dst.log | sed 's/^/#   /'
 check "L2 changed its MAC on the migrated VF" grep -aq 'L2-CFG mac 0' /results/mpf-dst.log
 check "L2 added a VLAN on the migrated VF" grep -aq 'L2-CFG vlan 0' /results/mpf-dst.log
+check "L2 pings the peer over VLAN 5" wait_for 60 more_vreplies dst 1
 check "L2 changed the MTU (a VF reset)" grep -aq 'L2-CFG mtu 0' /results/mpf-dst.log
-check "L2 changed the queue count to 2 (a VF reset)" sh -c \
+check "L2 changed the queue count from 1 to 2 (a VF reset)" sh -c \
 	"grep -aq 'L2-CFG channels 0' /results/mpf-dst.log && grep -aq 'L2-CFG combined 2' /results/mpf-dst.log"
 check "L2 pings the peer after reconfiguring" wait_for 60 more_replies dst 3
 
-# 3. Cancelled migrations: L2 runs on in the source each time
+# 3. Cancelled migrations, and one whose destination QEMU is killed: L2
+# runs on in the source each time
 cancel_in precopy
 cancel_in switchover
+killed_destination
 
 # MIG_ROUNDS=1: the first migration only (the PF side is the same for
 # every front end; mig-pf-v1 runs the rest)
 if [ "${MIG_ROUNDS:-4}" = 1 ]; then
-	quit_qemu dst $DST
 	check "iavf in L2 got no error from the PF" sh -c "! grep -a 'PF returned error' /results/mpf-dst.log"
 	check "iavf in L2 saw no VF reset it did not ask for" sh -c "! grep -aE 'L2-DMESG(-END)? .*[Rr]eset' /results/mpf-dst.log"
+	killed_source dst $DST $U2 $U1
 	check "remove both mdevs" sh -c "echo 1 > /sys/bus/mdev/devices/$U1/remove && echo 1 > /sys/bus/mdev/devices/$U2/remove"
 	check "rmmod $MDEV_DRV" rmmod $MDEV_DRV
 	check_dmesg_clean
 	done_testing
 fi
 
-# 4. A destination whose host administrator trusts the VF, the source's
-# does not: the destination refuses the state, names the difference, and
-# L2 runs on in the source
-check "host admin: VF0 trusted" ip link set "$PF_IF" vf 0 trust on
-incoming back0 $U1
-BACK0=$!
-n=$(replies dst)
-migrate dst back0
-check "dst -> back0: refused (status: $status)" test "$status" != completed
-check "the destination named the difference" sh -c "dmesg | grep -q 'VF 0: trust differs from the source'"
-wait $BACK0 2>/dev/null
-qmp dst '{"execute":"cont"}' > /dev/null
-check "L2 runs on in the source after the refusal" \
-	wait_for 60 more_replies dst $((n + 5))
-check "host admin: VF0 not trusted" ip link set "$PF_IF" vf 0 trust off
+# 4. Refusals: the destination refuses the state, names the difference
+# in the kernel log, and L2 runs on in the source.
+# refused NAME UUID MESSAGE - a migration from dst to a new QEMU NAME on
+# the mdev UUID that must fail, and the kernel log line it must leave
+refused() {
+	local n pid
+	incoming "$1" "$2"
+	pid=$!
+	n=$(replies dst)
+	migrate dst "$1"
+	check "dst -> $1: refused (status: $status)" test "$status" != completed
+	check "the destination named the difference ($3)" dmesg_has "$3"
+	wait $pid 2>/dev/null
+	qmp dst '{"execute":"cont"}' > /dev/null
+	check "L2 runs on in the source after the refusal" \
+		wait_for 60 more_replies dst $((n + 5))
+}
+dmesg_has() { dmesg | grep -qF "$1"; }
+# The first PF's host administrator trusts VF 0, the second's does not
+# trust VF 1.
+check "host admin: VF 0 of the first PF trusted" ip link set "$PF_IF" vf 0 trust on
+refused trusted $U1 "VF 0: trust differs from the source"
+check "host admin: VF 0 of the first PF not trusted" ip link set "$PF_IF" vf 0 trust off
+# VF 1 of the first PF with 2 queue pairs: asked for by a VF driver (the
+# test program, through vfio-pci) before its mdev is created
+VFQ=$(xl710_vf_bdf 1)
+fewer_queues() {
+	local out
+	pci_bind "$VFQ" vfio-pci || return 1
+	out=$("$(test_prog xl710-vfio)" queues "$VFQ" 2) || return 1
+	echo "# $VFQ: $out"
+	[ "$out" = "QUEUES before=4 after=2" ] &&
+		mdev_bind "$VFQ" && mdev_create "$VFQ" $U3
+}
+check "mdev on VF 1 of the first PF, which has 2 queue pairs" fewer_queues
+refused fewerq $U3 "source VF has 4 queue pairs, this VF 2"
+check "remove the mdev with 2 queue pairs" mdev_remove $U3
 
-# 5. back to VF0, and 6. to VF1 again: pings go on in each destination,
-# and the PF shows the destination VF as it showed the source's
-incoming back $U1
-BACK=$!
-view1=$(vf_view 1)
-migrate dst back
-check "dst -> back: migration completed (status: $status)" test "$status" = completed
-quit_qemu dst $DST
-check "the PF shows VF0 as it showed VF1 (${view1:-nothing})" test "$(vf_view 0)" = "$view1"
-check "L2 pings the peer from VF0 again" wait_for 120 more_replies back 5
-incoming again $U2
-AGAIN=$!
-migrate back again
-check "back -> again: migration completed (status: $status)" test "$status" = completed
-quit_qemu back $BACK
-check "L2 pings the peer from VF1 again" wait_for 120 more_replies again 5
-cat /results/mpf-src.log /results/mpf-dst.log /results/mpf-back.log /results/mpf-again.log > /results/mpf-all.log
-grep 'L2-HB' /results/mpf-again.log | tail -n 2 | sed 's/^/#   /'
+# 5. Round trips between the PFs: back to U1, and on until the guest has
+# made three (the first migration included).  After each migration the
+# destination PF shows its VF as the source PF showed the source's, and
+# L2 pings the peer, plain and over VLAN 5.
+from=dst from_pid=$DST from_uuid=$U2
+for to in r2 r3 r4 r5 r6; do
+	to_uuid=$U1
+	[ "$from_uuid" = "$U1" ] && to_uuid=$U2
+	incoming $to $to_uuid
+	to_pid=$!
+	view=$(vf_view $from_uuid)
+	migrate $from $to
+	check "$from -> $to: migration completed (status: $status)" test "$status" = completed
+	echo "# device state: $(mig_stat $from_uuid saved_len) bytes, 2 queue pairs in use"
+	quit_qemu $from $from_pid
+	check "$to: the destination PF shows its VF as the source PF showed the source's" \
+		same_view "$view" "$(vf_view $to_uuid)"
+	check "$to: L2 pings the peer" wait_for 120 more_replies $to 3
+	check "$to: L2 pings the peer over VLAN 5" wait_for 60 more_vreplies $to 1
+	from=$to from_pid=$to_pid from_uuid=$to_uuid
+done
+logs=()
+for q in src dst r2 r3 r4 r5 r6; do logs+=("/results/mpf-$q.log"); done
+cat "${logs[@]}" > /results/mpf-all.log
+grep 'L2-HB' /results/mpf-$from.log | tail -n 2 | sed 's/^/#   /'
 check "iavf in L2 got no error from the PF" sh -c "! grep -a 'PF returned error' /results/mpf-all.log"
 check "iavf in L2 saw no VF reset it did not ask for" sh -c "! grep -aE 'L2-DMESG(-END)? .*[Rr]eset' /results/mpf-all.log"
-DST=$AGAIN
-quit_qemu again $DST
-for q in src dst back0 back again; do
+killed_source $from $from_pid $from_uuid $U2
+for q in src dst trusted fewerq r2 r3 r4 r5 r6 kx ks; do
 	sed "s/^/#   $q qemu| /" "/results/mpf-$q.qemu.log" | tail -n 3
 done
 check "remove both mdevs" sh -c "echo 1 > /sys/bus/mdev/devices/$U1/remove && echo 1 > /sys/bus/mdev/devices/$U2/remove"

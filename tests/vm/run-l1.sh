@@ -33,8 +33,8 @@
 # (tests/vm/l1-init).
 #
 # --model adds the XL710 model (tests/model) behind its own root port
-# (L1 BDF 0000:03:00.0, VFs from 03:00.1) on the same hub as the e1000e
-# peer, and a QMP connection to this QEMU that L1 can use: the virtio
+# (L1 BDF 0000:03:00.0, VFs from 03:00.1; with "# model-pfs: 2" a second
+# one at 04:00.0) on the same hub as the e1000e peer, and a QMP connection to this QEMU that L1 can use: the virtio
 # serial port "org.i40evfm.qmp" (/dev/vport*, see qmp_l1 in tests/vm/lib.sh)
 # for reading the model's DMA ground truth.
 
@@ -64,6 +64,13 @@ tmo=${tmo:-600}
 # "# model-props: PROP=VALUE[,...]": appended to the model's -device
 # option, e.g. fault injection (tests/model/README.md)
 model_props=$(header model-props)
+# "# model-pfs: 2": a second XL710 model, another PF with its own switch
+# and VFs (L1 BDF 0000:04:00.0), for migrations from one PF to another
+model_pfs=$(header model-pfs)
+case "${model_pfs:=1}" in
+1|2) ;;
+*) die "$test: model-pfs must be 1 or 2, not $model_pfs" ;;
+esac
 stack=${stack:-$(header stack)}
 case "${stack:=debian12}" in
 debian12) stack_root= ;;
@@ -172,6 +179,15 @@ if [ "$model" = 1 ]; then
 		-device pcie-root-port,id=rp3,chassis=3,bus=pcie.0,addr=0x12
 		-netdev hubport,id=hp3,hubid=0
 		-device "xl710,bus=rp3,netdev=hp3,mac=52:54:00:40:00:01${model_props:+,$model_props}"
+	)
+	if [ "$model_pfs" = 2 ]; then
+		machine+=(
+			-device pcie-root-port,id=rp4,chassis=4,bus=pcie.0,addr=0x13
+			-netdev hubport,id=hp4,hubid=0
+			-device "xl710,bus=rp4,netdev=hp4,mac=52:54:00:40:00:02${model_props:+,$model_props}"
+		)
+	fi
+	machine+=(
 		-d guest_errors -D "$results/guest-errors.log"
 		-chardev socket,id=qmpsrv,path="$results/qmp-l1.sock",server=on,wait=off
 		-mon chardev=qmpsrv,mode=control

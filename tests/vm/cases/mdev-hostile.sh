@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock debug
+# kernels: debug
+# kernels-long: stock
 # machine: xl710
 # timeout: 2400
 # allow: DMAR: DRHD: handling fault|DMAR: \[DMA (Read|Write) NO_PASID\] Request device \[03:00\.1\]

@@ -3,6 +3,7 @@
 # kernels: stock
 # kernels-long: debug
 # machine: xl710
+# model-pfs: 2
 # timeout: 1800
 # Live migration with traffic through the mdev, QEMU 7.2 (Debian 12's,
 # v1 migration region, -device vfio-pci,...,x-enable-migration=on): the

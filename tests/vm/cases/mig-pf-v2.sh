@@ -1,17 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock
-# kernels-long: debug
+# kernels: debug
+# kernels-long: stock
 # machine: xl710
+# model-pfs: 2
 # stack: modern
 # timeout: 1800
 # Live migration with traffic through the mdev, QEMU 10.0 (Debian's
 # backports, migration v2 with enable-migration=on: QEMU 10 refuses a
 # VFIO device without DMA logging by default, and the driver has none
 # yet, so the type1 container's dirty tracking is used): the first
-# migration of tests/vm/mig-traffic.sh, with its verified traffic (the
-# refusal and the round trips, which are the same for both front ends,
-# run in mig-pf-v1).
+# migration of tests/vm/mig-traffic.sh, with its verified traffic, the
+# guest's reconfiguration and the cancels (the refusals and the round
+# trips, which are the same for both front ends, run in mig-pf-v1).  On
+# the debug kernel (KASAN, lockdep, kmemleak) in make check, which
+# mig-pf-v1 has on Debian's kernel with the patched i40e built out of
+# tree; the other two runs are in make check-long.
 . "$TOP/tests/vm/mdev-lib.sh"
 
 check_stack modern

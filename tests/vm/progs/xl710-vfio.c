@@ -19,6 +19,12 @@
  *	Rx buffers are never given back: a ring of RXN descriptors takes
  *	RXN - 1 frames, then the queue is full for good.
  *
+ *   xl710-vfio queues BDF N
+ *	Ask the PF for N queue pairs (VIRTCHNL_OP_REQUEST_QUEUES), as a VF
+ *	driver may; i40e resets the VF with N and keeps that number across
+ *	later resets.  Prints "QUEUES before=B after=A", the queue pairs of
+ *	the VF's resources before the request and after the reset.
+ *
  *   xl710-vfio garbage BDF ITERATIONS SEED
  *	Bring the VF up the same way, then program garbage: random values
  *	to every register of BAR0, rings and mailboxes at bogus addresses
@@ -79,6 +85,9 @@ struct aq_desc {
 #define VC_ENABLE_QUEUES	8
 #define VC_ADD_ETH_ADDR		10
 #define VC_EVENT		17
+#define VC_REQUEST_QUEUES	29
+#define VC_CAP_L2		0x00000001u
+#define VC_CAP_REQ_QUEUES	0x00000040u
 
 /* DMA layout: one region at IOVA_BASE, in 4 KiB pages */
 #define PG		4096u
@@ -384,6 +393,50 @@ static void vf_bringup(void)
 	wr32(QRX_TAIL1(0), RXN - 1);
 }
 
+/*
+ * After a reset: the mailbox, the version and the VF's resources; returns
+ * the number of queue pairs the PF gave the VF.
+ */
+static unsigned int vf_resources(void)
+{
+	uint32_t ver[2] = { 1, 1 };
+	uint32_t caps = VC_CAP_L2 | VC_CAP_REQ_QUEUES;
+	uint8_t res[4096];
+	uint16_t nqp;
+
+	wait_vf_active();
+	aq_init();
+	vc_send(VC_VERSION, ver, sizeof(ver));
+	vc_recv(VC_VERSION, NULL, 0);
+	vc_send(VC_GET_VF_RESOURCES, &caps, sizeof(caps));
+	vc_recv(VC_GET_VF_RESOURCES, res, sizeof(res));
+	memcpy(&nqp, res + 2, 2);	/* vf_resource.num_queue_pairs */
+	return nqp;
+}
+
+static void queues_mode(unsigned int n)
+{
+	uint16_t req = n;		/* struct virtchnl_vf_res_request */
+	unsigned int before = vf_resources(), after;
+	int i;
+
+	if (before == n)
+		die("the VF already has %u queue pairs", n);
+	vc_send(VC_REQUEST_QUEUES, &req, sizeof(req));
+	/*
+	 * A request the PF grants is not answered: it resets the VF, which
+	 * disables the mailbox (ATQLEN's enable bit clears) and moves
+	 * VFGEN_RSTAT away from VFACTIVE until the reset is done.
+	 */
+	for (i = 0; i < 100 && (rd32(ATQLEN1) & AQLEN_ENABLE) &&
+	     (rd32(VFGEN_RSTAT) & 3) == 2; i++)
+		msleep(100);
+	if (i == 100)
+		die("the PF did not reset the VF for %u queue pairs", n);
+	after = vf_resources();
+	printf("QUEUES before=%u after=%u\n", before, after);
+}
+
 /* Give back every ARQ entry the PF filled (events) without waiting. */
 static void arq_drain(void)
 {
@@ -585,12 +638,17 @@ int main(int argc, char **argv)
 		rx_mode();
 		return 0;
 	}
+	if (argc >= 4 && !strcmp(argv[1], "queues")) {
+		vfio_open(argv[2]);
+		queues_mode(atoi(argv[3]));
+		return 0;
+	}
 	if (argc >= 5 && !strcmp(argv[1], "garbage")) {
 		vfio_open(argv[2]);
 		garbage_mode(atoi(argv[3]), atoi(argv[4]));
 		return 0;
 	}
-	fprintf(stderr, "usage: %s rx BDF | garbage BDF ITERATIONS SEED\n",
+	fprintf(stderr, "usage: %s rx BDF | queues BDF N | garbage BDF ITERATIONS SEED\n",
 		argv[0]);
 	return 2;
 }
