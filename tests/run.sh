@@ -19,6 +19,10 @@
 # RUN_LONG=1 (make check-long) adds each case's "# kernels-long:" runs and
 # lifts the deadline.
 #
+# A case whose header says "# quiet-host: yes" (it counts its work in L2's
+# time) runs after the other cases on Debian's kernel, once every kernel
+# build a selected run needs is done.
+#
 # Time: the VM cases run longest budget first, each one's duration is
 # printed, and at $SUITE_DEADLINE seconds after the start (default 5000,
 # inside CI's 90 minutes) the running case is stopped and the rest are
@@ -197,16 +201,34 @@ runs=$(for t in "$TOP"/tests/vm/cases/*.sh; do
 	# Runs that do not fit CI's time on two cores (an L2 on the debug
 	# kernel under TCG) run with RUN_LONG=1 (make check-long).
 	[ "${RUN_LONG:-0}" = 1 ] && kernels="$kernels $(sed -n 's/^# kernels-long: *//p' "$t")"
+	# "# quiet-host: yes": a case that counts its work in L2's time and
+	# must not share the host with a kernel build; it runs after the
+	# other stock cases, once every build is done (group 1).
+	quiet=$(sed -n 's/^# quiet-host: *//p' "$t")
 	for k in $kernels; do
 		[ -n "$only_kernel" ] && [ "$k" != "$only_kernel" ] && continue
 		selected "$name@$k" || continue
-		echo "$([ "$k" = stock ] && echo 0 || echo 1) $tmo $name $k"
+		if [ "$k" != stock ]; then
+			g=2
+		elif [ "$quiet" = yes ]; then
+			g=1
+		else
+			g=0
+		fi
+		echo "$g $tmo $name $k $g"
 	done
-done | sort -k1,1n -k2,2nr -k3 | cut -d' ' -f3,4)
+done | sort -k1,1n -k2,2nr -k3 | cut -d' ' -f3,4,5)
 [ -f "$runlog/quarantined" ] && mapfile -t skipped < "$runlog/quarantined"
 # (fd 3: nothing a case runs may read the list)
-while read -r name k <&3; do
+while read -r name k group <&3; do
 	[ -n "$name" ] || continue
+	if [ "$group" = 1 ]; then
+		# every build a later run waits for anyway
+		for kk in "${!kbuild_pid[@]}"; do
+			grep -q " $kk " <<< "$(echo "$runs" | sed 's/$/ /')" &&
+				{ kernel_ready "$kk" || true; }
+		done
+	fi
 	t=$TOP/tests/vm/cases/$name.sh
 	expect=$(sed -n 's/^# expect: *//p' "$t")
 	if [ "$build_ok" = 0 ]; then

@@ -34,9 +34,9 @@
 #      the PF for them; the guest's VF has 4);
 #   5. back to U1, and on between the PFs until the guest has made three
 #      round trips: after each migration the destination PF shows its VF
-#      as the source PF showed the source's, and L2 pings the peer, plain
-#      and over VLAN 5 (whose filter only the replayed configuration
-#      gives the destination VF);
+#      as the source PF showed the source's (the VLAN 5 filter comes
+#      from the replay only, and is in the compared filter list), and L2
+#      pings the peer, plain and over VLAN 5;
 #   iavf in L2 logged no error from the PF and no reset it did not ask
 #   for;
 #   6. a last migration paused before switchover (source device in
@@ -181,6 +181,18 @@ mig_wait() {
 		sleep 1
 	done
 }
+# mig_start NAME UUID PAUSE BANDWIDTH DOWNTIME - start a migration of L2
+# from dst to a new destination QEMU NAME on the mdev UUID ($TO_PID),
+# with pause-before-switchover PAUSE (true/false), max-bandwidth and
+# downtime-limit; sets n to dst's ping replies so far
+mig_start() {
+	incoming "$1" "$2"
+	TO_PID=$!
+	n=$(replies dst)
+	qmp dst "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{\"capability\":\"pause-before-switchover\",\"state\":$3}]}}" \
+		"{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":$5,\"max-bandwidth\":$4}}" \
+		"{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:/tmp/$1.sock\"}}" > /dev/null
+}
 # cancel_in precopy|switchover - start a migration of L2 from dst to a
 # new destination on VF0's mdev and cancel it: in pre-copy (the VF still
 # running; bandwidth held down so that RAM takes minutes, and QEMU's
@@ -190,12 +202,8 @@ mig_wait() {
 cancel_in() {
 	local want=active pause=false bw=1048576 dl=300 n
 	[ "$1" = switchover ] && want=pre-switchover pause=true bw=1073741824 dl=2000000
-	incoming cx $U1
-	CX=$!
-	n=$(replies dst)
-	qmp dst "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{\"capability\":\"pause-before-switchover\",\"state\":$pause}]}}" \
-		"{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":$dl,\"max-bandwidth\":$bw}}" \
-		'{"execute":"migrate","arguments":{"uri":"unix:/tmp/cx.sock"}}' > /dev/null
+	mig_start cx $U1 $pause $bw $dl
+	CX=$TO_PID
 	mig_wait dst 60 "$want" completed failed cancelled
 	check "dst -> cx: the migration is $want ($status)" test "$status" = "$want"
 	grep -E '^(state|v1_state) ' "$MDEV_DBG/$U2/migration" | sed "s/^/#   $1: /"
@@ -215,12 +223,8 @@ cancel_in() {
 # drivers are back in RUNNING.
 killed_destination() {
 	local n
-	incoming kx $U1
-	KX=$!
-	n=$(replies dst)
-	qmp dst '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"pause-before-switchover","state":false}]}}' \
-		'{"execute":"migrate-set-parameters","arguments":{"downtime-limit":300,"max-bandwidth":1048576}}' \
-		'{"execute":"migrate","arguments":{"uri":"unix:/tmp/kx.sock"}}' > /dev/null
+	mig_start kx $U1 false 1048576 300
+	KX=$TO_PID
 	mig_wait dst 60 active completed failed cancelled
 	check "dst -> kx: the migration is active ($status)" test "$status" = active
 	check "kx: the destination's device is RESUMING" \
@@ -365,8 +369,10 @@ check "L2 changed its MAC on the migrated VF" grep -aq 'L2-CFG mac 0' /results/m
 check "L2 added a VLAN on the migrated VF" grep -aq 'L2-CFG vlan 0' /results/mpf-dst.log
 check "L2 pings the peer over VLAN 5" wait_for 60 more_vreplies dst 1
 check "L2 changed the MTU (a VF reset)" grep -aq 'L2-CFG mtu 0' /results/mpf-dst.log
-check "L2 changed the queue count from 1 to 2 (a VF reset)" sh -c \
-	"grep -aq 'L2-CFG channels 0' /results/mpf-dst.log && grep -aq 'L2-CFG combined 2' /results/mpf-dst.log"
+# (ethtool's status is printed, not checked: iavf gives up waiting for its
+# reset after 5 s and says so, which the debug L1 can exceed)
+check "L2 changed the queue count from 1 to 2 (a VF reset)" \
+	grep -aq 'L2-CFG combined 2' /results/mpf-dst.log
 check "L2 pings the peer after reconfiguring" wait_for 60 more_replies dst 3
 
 # 3. Cancelled migrations, and one whose destination QEMU is killed: L2

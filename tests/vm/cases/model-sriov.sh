@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock
+# kernels-long: stock
 # machine: xl710
 # timeout: 900
 # XL710 model, SR-IOV in L1: 4 VFs (each in its own IOMMU group) driven by

@@ -307,10 +307,28 @@ static int vc_recv(uint32_t op, void *buf, unsigned max)
 	return -1;
 }
 
-static void vf_bringup(void)
+/*
+ * After a reset: the mailbox, the version and the VF's resources (asking
+ * for the capabilities @caps) into @res; returns the number of queue
+ * pairs the PF gave the VF.
+ */
+static unsigned int vf_resources(uint32_t caps, uint8_t *res, unsigned int len)
 {
 	uint32_t ver[2] = { 1, 1 };
-	uint32_t caps = 0x1;	/* VIRTCHNL_VF_OFFLOAD_L2 */
+	uint16_t nqp;
+
+	wait_vf_active();
+	aq_init();
+	vc_send(VC_VERSION, ver, sizeof(ver));
+	vc_recv(VC_VERSION, NULL, 0);
+	vc_send(VC_GET_VF_RESOURCES, &caps, sizeof(caps));
+	vc_recv(VC_GET_VF_RESOURCES, res, len);
+	memcpy(&nqp, res + 2, 2);	/* vf_resource.num_queue_pairs */
+	return nqp;
+}
+
+static void vf_bringup(void)
+{
 	uint8_t res[4096];
 	/*
 	 * virtchnl's legacy sizes: the structs used to end in a one-element
@@ -324,12 +342,7 @@ static void vf_bringup(void)
 	uint16_t nvsi;
 	uint64_t v;
 
-	wait_vf_active();
-	aq_init();
-	vc_send(VC_VERSION, ver, sizeof(ver));
-	vc_recv(VC_VERSION, NULL, 0);
-	vc_send(VC_GET_VF_RESOURCES, &caps, sizeof(caps));
-	vc_recv(VC_GET_VF_RESOURCES, res, sizeof(res));
+	vf_resources(VC_CAP_L2, res, sizeof(res));
 	memcpy(&nvsi, res, 2);
 	if (!nvsi)
 		die("no VSI in VF resources");
@@ -393,31 +406,12 @@ static void vf_bringup(void)
 	wr32(QRX_TAIL1(0), RXN - 1);
 }
 
-/*
- * After a reset: the mailbox, the version and the VF's resources; returns
- * the number of queue pairs the PF gave the VF.
- */
-static unsigned int vf_resources(void)
-{
-	uint32_t ver[2] = { 1, 1 };
-	uint32_t caps = VC_CAP_L2 | VC_CAP_REQ_QUEUES;
-	uint8_t res[4096];
-	uint16_t nqp;
-
-	wait_vf_active();
-	aq_init();
-	vc_send(VC_VERSION, ver, sizeof(ver));
-	vc_recv(VC_VERSION, NULL, 0);
-	vc_send(VC_GET_VF_RESOURCES, &caps, sizeof(caps));
-	vc_recv(VC_GET_VF_RESOURCES, res, sizeof(res));
-	memcpy(&nqp, res + 2, 2);	/* vf_resource.num_queue_pairs */
-	return nqp;
-}
-
 static void queues_mode(unsigned int n)
 {
+	uint32_t caps = VC_CAP_L2 | VC_CAP_REQ_QUEUES;
 	uint16_t req = n;		/* struct virtchnl_vf_res_request */
-	unsigned int before = vf_resources(), after;
+	uint8_t res[4096];
+	unsigned int before = vf_resources(caps, res, sizeof(res)), after;
 	int i;
 
 	if (before == n)
@@ -433,7 +427,7 @@ static void queues_mode(unsigned int n)
 		msleep(100);
 	if (i == 100)
 		die("the PF did not reset the VF for %u queue pairs", n);
-	after = vf_resources();
+	after = vf_resources(caps, res, sizeof(res));
 	printf("QUEUES before=%u after=%u\n", before, after);
 }
 
