@@ -225,7 +225,7 @@ while read -r name k group <&3; do
 	if [ "$group" = 1 ]; then
 		# every build a later run waits for anyway
 		for kk in "${!kbuild_pid[@]}"; do
-			grep -q " $kk " <<< "$(echo "$runs" | sed 's/$/ /')" &&
+			awk -v k="$kk" '$2 == k { f = 1 } END { exit !f }' <<< "$runs" &&
 				{ kernel_ready "$kk" || true; }
 		done
 	fi

@@ -275,21 +275,23 @@ i40e_has_mig_services() {
 # ADDR if given) up with carrier
 xl710_pf_up() {
 	xl710_load_i40e || return 1
-	wait_for 30 test -n "$(pci_netdev $XL710_PF)" || return 1
-	PF_IF=$(pci_netdev $XL710_PF)
-	if [ -n "${1:-}" ]; then
-		ip addr add "$1" dev "$PF_IF" || return 1
-	fi
-	ip link set "$PF_IF" up
-	wait_for 30 grep -q 1 "/sys/class/net/$PF_IF/carrier"
+	xl710_netdev_up $XL710_PF PF_IF "${1:-}"
 }
 # xl710_pf2_up - i40e's netdev on the second PF, $PF2_IF, up with carrier
 # (after xl710_pf_up, which loaded i40e for both)
-xl710_pf2_up() {
-	wait_for 30 test -n "$(pci_netdev $XL710_PF2)" || return 1
-	PF2_IF=$(pci_netdev $XL710_PF2)
-	ip link set "$PF2_IF" up
-	wait_for 30 grep -q 1 "/sys/class/net/$PF2_IF/carrier"
+xl710_pf2_up() { xl710_netdev_up $XL710_PF2 PF2_IF; }
+# xl710_netdev_up BDF VAR [ADDR] - i40e's netdev on the PF BDF (its name in
+# $VAR) up with carrier, with address ADDR if given
+xl710_netdev_up() {
+	local ifc
+	wait_for 30 test -n "$(pci_netdev "$1")" || return 1
+	ifc=$(pci_netdev "$1")
+	printf -v "$2" '%s' "$ifc"
+	if [ -n "${3:-}" ]; then
+		ip addr add "$3" dev "$ifc" || return 1
+	fi
+	ip link set "$ifc" up
+	wait_for 30 grep -q 1 "/sys/class/net/$ifc/carrier"
 }
 # xl710_vfs NVF [PF] - NVF VFs of PF (default $XL710_PF) that no driver
 # probes (sriov_drivers_autoprobe off, as Documentation/admin-guide says),

@@ -25,7 +25,7 @@ VFIP=10.0.0.30
 PORT=9999
 
 check "peer NIC in netns" setup_peer
-peer_if=$(ip -n peer -o link show | awk -F': ' '$2 != "lo" {print $2; exit}')
+peer_if=$(peer_ifc)
 prog=$(test_prog xl710-vfio) || die "cannot build xl710-vfio"
 check "modprobe vfio-pci" modprobe vfio-pci
 check "i40e PF up at 10.0.0.10" xl710_pf_up 10.0.0.10/24

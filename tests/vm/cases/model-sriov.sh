@@ -15,7 +15,7 @@ NVF=4
 SZ=1500000
 
 check "peer NIC in netns" setup_peer
-peer_if=$(ip -n peer -o link show | awk -F': ' '$2 != "lo" {print $2; exit}')
+peer_if=$(peer_ifc)
 check "i40e PF up" xl710_pf_up
 pf=$PF_IF
 
