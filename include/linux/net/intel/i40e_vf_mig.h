@@ -54,13 +54,47 @@ enum i40e_vf_mig_event {
 };
 
 /**
+ * struct i40e_vf_mig_ring - what the device writes for one of a VF's queues
+ * @base: IOVA of the descriptor ring
+ * @count: descriptors in the ring
+ * @desc_size: bytes per descriptor
+ * @data_len: Rx: bytes the device writes at most to the data buffer of a
+ *	descriptor; 0 for Tx, whose buffers the device only reads
+ * @hdr_len: Rx: bytes the device writes at most to the header buffer of a
+ *	descriptor; 0 unless the queue splits headers, and for Tx
+ * @head_wb_ena: Tx: the device writes the queue's head (4 bytes) to
+ *	@head_wb
+ * @head_wb: Tx: IOVA of the head write-back
+ *
+ * The device writes each ring (descriptor write-back), the buffers of the
+ * Rx descriptors it was given, and the head write-back; nothing else on
+ * behalf of the queue.  All IOVAs are in the VF's DMA address space.
+ */
+struct i40e_vf_mig_ring {
+	u64 base;
+	u16 count;
+	u16 desc_size;
+	u16 data_len;
+	u16 hdr_len;
+	bool head_wb_ena;
+	u64 head_wb;
+};
+
+/**
  * struct i40e_vf_mig_ops - callbacks of an attached user
  * @event: called from the PF's service task or from the context of the
  *	host administrator's request, possibly with RTNL held; it must not
  *	sleep on anything that waits for an i40e_vf_mig_*() call
+ * @ring: called when the PF has programmed one of the VF's queues with
+ *	@ring, before the VF can enable it; @queue is the VF's queue index,
+ *	@tx tells a Tx queue from an Rx one.  A VF reset (the RESET event)
+ *	unprograms them all.  Queues programmed before the user attached
+ *	are not reported.  Same context and rules as @event.
  */
 struct i40e_vf_mig_ops {
 	void (*event)(void *priv, enum i40e_vf_mig_event ev);
+	void (*ring)(void *priv, u16 queue, bool tx,
+		     const struct i40e_vf_mig_ring *ring);
 };
 
 /**
