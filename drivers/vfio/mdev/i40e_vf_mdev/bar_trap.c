@@ -10,11 +10,15 @@
  * user writes to the mailbox ring registers are kept in a shadow, which
  * migration needs.
  *
- * The mailbox pages are always trapped.  The Tx/Rx tail pages are not: the
- * data path must not trap.  trap->pages is a bitmap so that dirty tracking
- * can trap the tail pages while it runs, and so that tests can
- * (i40e_vf_mdev_trap_tails(), debugfs "trap_tail"); whoever sets a bit in
- * it must also invalidate existing mappings of the page and have
+ * The mailbox pages are always trapped, and so is the Rx tail page of a
+ * device that offers DMA logging: dirty tracking (dirty.c) learns from the
+ * trapped writes which buffers the device may fill, and is told of them
+ * here, under the trap's lock, in the order the VF sees them.  The Tx tail
+ * page is not trapped: the device only reads Tx buffers.
+ *
+ * trap->pages is a bitmap so that tests can trap the tail pages on
+ * purpose (i40e_vf_mdev_trap_tails(), debugfs "trap_tail"); whoever sets a
+ * bit in it must also invalidate existing mappings of the page and have
  * userspace re-read the sparse mmap capability before relying on the
  * trap.  The fault handler of BAR0 mappings refuses trapped pages, so an
  * invalidated mapping cannot map the page again behind the trap.
@@ -33,6 +37,7 @@
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
+#include "dirty.h"
 #include "i40e_vf_mdev.h"
 #include "i40e_vf_mdev_trace.h"
 
@@ -81,11 +86,12 @@ enum i40e_vf_mdev_page_class i40e_vf_mdev_page_class(u64 offset)
 {
 	if (offset >= I40E_VF_MDEV_MBX_START && offset < I40E_VF_MDEV_MBX_END)
 		return I40E_VF_MDEV_PAGE_MAILBOX;
-	if ((offset >= I40E_VF_MDEV_TX_TAIL_START &&
-	     offset < I40E_VF_MDEV_TX_TAIL_END) ||
-	    (offset >= I40E_VF_MDEV_RX_TAIL_START &&
-	     offset < I40E_VF_MDEV_RX_TAIL_END))
-		return I40E_VF_MDEV_PAGE_DATAPATH;
+	if (offset >= I40E_VF_MDEV_TX_TAIL_START &&
+	    offset < I40E_VF_MDEV_TX_TAIL_END)
+		return I40E_VF_MDEV_PAGE_TX_TAIL;
+	if (offset >= I40E_VF_MDEV_RX_TAIL_START &&
+	    offset < I40E_VF_MDEV_RX_TAIL_END)
+		return I40E_VF_MDEV_PAGE_RX_TAIL;
 	return I40E_VF_MDEV_PAGE_OTHER;
 }
 
@@ -115,6 +121,25 @@ void i40e_vf_mdev_trap_init(struct i40e_vf_mdev_dev *idev)
 	memset(&trap->stats, 0, sizeof(trap->stats));
 	i40e_vf_mdev_trap_range(trap, I40E_VF_MDEV_MBX_START,
 				I40E_VF_MDEV_MBX_END);
+	bitmap_copy(trap->kept, trap->pages, I40E_VF_MDEV_BAR0_PAGES);
+}
+
+/**
+ * i40e_vf_mdev_trap_keep_rx_tails() - trap the Rx tail page for good
+ * @idev: the device, not yet registered (no user can have mapped BAR0)
+ *
+ * For dirty tracking, which must see every Rx tail write of a device that
+ * offers DMA logging.
+ */
+void i40e_vf_mdev_trap_keep_rx_tails(struct i40e_vf_mdev_dev *idev)
+{
+	struct i40e_vf_mdev_trap *trap = &idev->trap;
+
+	mutex_lock(&trap->lock);
+	i40e_vf_mdev_trap_range(trap, I40E_VF_MDEV_RX_TAIL_START,
+				I40E_VF_MDEV_RX_TAIL_END);
+	bitmap_copy(trap->kept, trap->pages, I40E_VF_MDEV_BAR0_PAGES);
+	mutex_unlock(&trap->lock);
 }
 
 /**
@@ -329,7 +354,10 @@ int i40e_vf_mdev_trap_tails(struct i40e_vf_mdev_dev *idev, bool trap_them)
 		unsigned long nr = DIV_ROUND_UP(tails[i][1], PAGE_SIZE) - first;
 
 		if (!trap_them) {
+			/* pages trapped for good stay so */
 			bitmap_clear(trap->pages, first, nr);
+			bitmap_or(trap->pages, trap->pages, trap->kept,
+				  I40E_VF_MDEV_BAR0_PAGES);
 			continue;
 		}
 		bitmap_set(trap->pages, first, nr);
@@ -347,13 +375,14 @@ int i40e_vf_mdev_trap_tails(struct i40e_vf_mdev_dev *idev, bool trap_them)
  * i40e_vf_mdev_tails_trapped() - whether the tail pages are trapped
  * @idev: the device
  *
- * Return: true if i40e_vf_mdev_trap_tails() trapped them.
+ * Return: true if i40e_vf_mdev_trap_tails() trapped them (the Tx tail
+ * page is trapped only then).
  */
 bool i40e_vf_mdev_tails_trapped(struct i40e_vf_mdev_dev *idev)
 {
-	return i40e_vf_mdev_trap_hit(idev, I40E_VF_MDEV_RX_TAIL_START,
-				     I40E_VF_MDEV_RX_TAIL_END -
-				     I40E_VF_MDEV_RX_TAIL_START);
+	return i40e_vf_mdev_trap_hit(idev, I40E_VF_MDEV_TX_TAIL_START,
+				     I40E_VF_MDEV_TX_TAIL_END -
+				     I40E_VF_MDEV_TX_TAIL_START);
 }
 
 /*
@@ -566,9 +595,12 @@ static int i40e_vf_mdev_trap_access(struct i40e_vf_mdev_dev *idev,
 	ret = i40e_vf_mdev_mmio(&idev->core_device, io + offset, size, iswrite,
 				&d);
 	if (!ret && iswrite) {
+		u32 val = i40e_vf_mdev_reg_value(&d, size);
+
 		i40e_vf_mdev_mbx_check(trap);
-		i40e_vf_mdev_snoop_write(trap, offset, size,
-					 i40e_vf_mdev_reg_value(&d, size));
+		i40e_vf_mdev_snoop_write(trap, offset, size, val);
+		i40e_vf_mdev_dirty_reg_write(idev, offset, size, val,
+					     &trap->mbx);
 	}
 	mutex_unlock(&trap->lock);
 	trace_i40e_vf_mdev_trap_access(&idev->core_device.pdev->dev, offset,

@@ -4,21 +4,25 @@
  *
  * /sys/kernel/debug/i40e_vf_mdev/<mdev UUID>/
  *	traps	trapped BAR0 accesses since the mdev was created, one
- *		"<name> <count>" per line (reads, writes, mailbox, datapath,
- *		other; then untrapped: read/write calls that reached
+ *		"<name> <count>" per line (reads, writes, mailbox, tx_tail,
+ *		rx_tail, other; then untrapped: read/write calls that reached
  *		mmap()able pages), then one "trapped <first>-<last>" line
  *		per run of trapped BAR0 bytes
  *	mailbox	the shadow of the mailbox ring registers, one
  *		"<name> <offset> <value> <written|unset>" per line
  *	migration	migration state and counters (mig_engine.h), one
  *		"<name> <value>" per line
- *	trap_tail	0 or 1: whether the pages of the Tx/Rx queue tail
- *		registers are trapped (default 0).  Writing 1 traps them
- *		(i40e_vf_mdev_trap_tails()): tail writes are then counted as
- *		"datapath" in traps, for tests that the count can show them.
- *		Set it before the VMM opens the device: a VMM that mapped the
- *		pages gets SIGBUS when it touches them.  Writing 0 makes them
- *		mmap()able again.  Linux 6.10 and later.
+ *	dirty	DMA logging (dirty.c): "offered yes|no", then its state
+ *		and counters, one "<name> <value>" per line
+ *	trap_tail	0 or 1: whether the page of the Tx queue tail
+ *		registers is trapped (default 0; the Rx tail page is trapped
+ *		for good on a device that offers DMA logging).  Writing 1
+ *		traps both (i40e_vf_mdev_trap_tails()): tail writes are then
+ *		counted as "tx_tail" and "rx_tail" in traps, for tests that
+ *		the count can show them.  Set it before the VMM opens the
+ *		device: a VMM that mapped the pages gets SIGBUS when it
+ *		touches them.  Writing 0 makes them mmap()able again.  Linux
+ *		6.10 and later.
  *
  * Not an ABI; for tests and debugging.
  */
@@ -27,6 +31,7 @@
 #include <linux/find.h>
 #include <linux/seq_file.h>
 
+#include "dirty.h"
 #include "i40e_vf_mdev.h"
 #include "mig_v1.h"
 
@@ -34,7 +39,8 @@ static struct dentry *i40e_vf_mdev_debugfs_root;
 
 static const char * const i40e_vf_mdev_class_names[] = {
 	[I40E_VF_MDEV_PAGE_MAILBOX] = "mailbox",
-	[I40E_VF_MDEV_PAGE_DATAPATH] = "datapath",
+	[I40E_VF_MDEV_PAGE_TX_TAIL] = "tx_tail",
+	[I40E_VF_MDEV_PAGE_RX_TAIL] = "rx_tail",
 	[I40E_VF_MDEV_PAGE_OTHER] = "other",
 };
 
@@ -150,6 +156,36 @@ static int i40e_vf_mdev_migration_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(i40e_vf_mdev_migration);
 
+/* dirty: the DMA logging counters (dirty.h) */
+static int i40e_vf_mdev_dirty_show(struct seq_file *s, void *unused)
+{
+	struct i40e_vf_mdev_dirty_stats st;
+
+	if (!i40e_vf_mdev_dirty_stats(s->private, &st)) {
+		seq_puts(s, "offered no\n");
+		return 0;
+	}
+	seq_puts(s, "offered yes\n");
+	seq_printf(s, "tracking %d\n", st.tracking);
+	seq_printf(s, "lost %d\n", st.lost);
+	seq_printf(s, "starts %llu\n", st.starts);
+	seq_printf(s, "stops %llu\n", st.stops);
+	seq_printf(s, "reports %llu\n", st.reports);
+	seq_printf(s, "reported_pages %llu\n", st.reported_pages);
+	seq_printf(s, "marked %llu\n", st.marked);
+	seq_printf(s, "rx_posts %llu\n", st.rx_posts);
+	seq_printf(s, "descs %llu\n", st.descs);
+	seq_printf(s, "unreadable %llu\n", st.unreadable);
+	seq_printf(s, "rescans %llu\n", st.rescans);
+	seq_printf(s, "bad_tails %llu\n", st.bad_tails);
+	seq_printf(s, "read_faults %llu\n", st.read_faults);
+	seq_printf(s, "resets %llu\n", st.resets);
+	seq_printf(s, "rx_queues %u\n", st.rx_queues);
+	seq_printf(s, "tx_queues %u\n", st.tx_queues);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(i40e_vf_mdev_dirty);
+
 /**
  * i40e_vf_mdev_debugfs_add() - create a device's debugfs directory
  * @idev: the device, whose mdev names the directory
@@ -170,6 +206,8 @@ void i40e_vf_mdev_debugfs_add(struct i40e_vf_mdev_dev *idev)
 				   &i40e_vf_mdev_trap_tail_fops);
 	debugfs_create_file("migration", 0400, dir, idev,
 			    &i40e_vf_mdev_migration_fops);
+	debugfs_create_file("dirty", 0400, dir, idev,
+			    &i40e_vf_mdev_dirty_fops);
 	idev->debugfs = dir;
 }
 

@@ -39,15 +39,15 @@ struct iommu_group;
 struct pci_dev;
 
 /*
- * Reserved for later features, each owned by its own files.  Migration
- * attaches in vfio_ops.c where marked "Migration": its init sets the vfio
- * device's mig_ops, log_ops and migration_flags (NULL/0 until then, so the
- * device is not migratable), and it gets the open, close, reset and
- * release events.
+ * Features owned by their own files.  Migration attaches in vfio_ops.c
+ * where marked "Migration": its init (mig.c) sets the vfio device's
+ * mig_ops, log_ops and migration_flags (NULL/0 until then, so the device
+ * is not migratable), and it gets the open, close, reset and release
+ * events.
  */
 struct i40e_vf_mdev_mig;	/* migration engine (mig_engine.h) */
-struct i40e_vf_mdev_dirty;	/* software DMA dirty tracking */
-struct i40e_vf_mdev_pf;		/* PF services (i40e) */
+struct i40e_vf_mdev_dirty;	/* DMA dirty tracking (dirty.h) */
+struct i40e_vf_mdev_pf;		/* PF services (pf_iface.h) */
 
 /* BAR0 in units of the CPU page size, the granule of mmap() and traps */
 #define I40E_VF_MDEV_BAR0_PAGES		DIV_ROUND_UP(I40E_VF_MDEV_BAR0_SIZE, \
@@ -56,13 +56,15 @@ struct i40e_vf_mdev_pf;		/* PF services (i40e) */
 /**
  * enum i40e_vf_mdev_page_class - what a trapped BAR0 access touched
  * @I40E_VF_MDEV_PAGE_MAILBOX: mailbox (ATQ/ARQ) and reset status registers
- * @I40E_VF_MDEV_PAGE_DATAPATH: Tx/Rx queue tail registers
+ * @I40E_VF_MDEV_PAGE_TX_TAIL: Tx queue tail registers
+ * @I40E_VF_MDEV_PAGE_RX_TAIL: Rx queue tail registers
  * @I40E_VF_MDEV_PAGE_OTHER: anything else (interrupt control, RSS, ...)
  * @I40E_VF_MDEV_NR_PAGE_CLASSES: number of classes
  */
 enum i40e_vf_mdev_page_class {
 	I40E_VF_MDEV_PAGE_MAILBOX,
-	I40E_VF_MDEV_PAGE_DATAPATH,
+	I40E_VF_MDEV_PAGE_TX_TAIL,
+	I40E_VF_MDEV_PAGE_RX_TAIL,
 	I40E_VF_MDEV_PAGE_OTHER,
 	I40E_VF_MDEV_NR_PAGE_CLASSES,
 };
@@ -128,6 +130,7 @@ struct i40e_vf_mdev_trap_stats {
  * @lock: serialises trapped accesses and protects the members below
  * @pages: BAR0 pages (of PAGE_SIZE) that are trapped, i.e. neither
  *	mmap()able nor advertised in the sparse mmap capability
+ * @kept: the pages of @pages that stay trapped for the device's life
  * @mbx: shadow of the mailbox ring registers
  * @mbx_stale: the VF was reset since @mbx was written: set without @lock
  *	by i40e_vf_mdev_trap_mark_reset(), acted on and cleared under it
@@ -139,6 +142,7 @@ struct i40e_vf_mdev_trap_stats {
 struct i40e_vf_mdev_trap {
 	struct mutex lock;		/* see above */
 	DECLARE_BITMAP(pages, I40E_VF_MDEV_BAR0_PAGES);
+	DECLARE_BITMAP(kept, I40E_VF_MDEV_BAR0_PAGES);
 	struct i40e_vf_mdev_mbx_shadow mbx;
 	bool mbx_stale;
 	struct i40e_vf_mdev_trap_stats stats;
@@ -238,6 +242,7 @@ extern const struct vfio_device_ops i40e_vf_mdev_vfio_ops;
 /* bar_trap.c */
 void i40e_vf_mdev_trap_init(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_trap_destroy(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_trap_keep_rx_tails(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_trap_reset(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_trap_mark_reset(struct i40e_vf_mdev_dev *idev);
 bool i40e_vf_mdev_trap_hit(struct i40e_vf_mdev_dev *idev, u64 start,

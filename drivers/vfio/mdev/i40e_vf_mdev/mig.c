@@ -15,6 +15,7 @@
 
 #include <linux/pci.h>
 
+#include "dirty.h"
 #include "mig_v1.h"
 #include "pf_iface.h"
 
@@ -23,8 +24,8 @@
  * @idev: the device, vfio-pci-core initialised
  *
  * With the PF services, makes the device migratable: STOP_COPY, P2P and
- * PRE_COPY through v2, and the v1 region from every open on.  Without
- * them, leaves it without migration.
+ * PRE_COPY through v2 with DMA logging (dirty.c), and the v1 region from
+ * every open on.  Without them, leaves it without migration.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -34,8 +35,13 @@ int i40e_vf_mdev_mig_init(struct i40e_vf_mdev_dev *idev)
 	struct i40e_vf_mdev_pf *pf;
 	int ret;
 
-	pf = i40e_vf_mdev_pf_get(pdev);
+	/* Dirty tracking first: the PF tells it of the VF from attach on */
+	ret = i40e_vf_mdev_dirty_init(idev);
+	if (ret)
+		return ret;
+	pf = i40e_vf_mdev_pf_get(pdev, &i40e_vf_mdev_dirty_pf_ops, idev->dirty);
 	if (IS_ERR(pf)) {
+		i40e_vf_mdev_dirty_release(idev);
 		if (PTR_ERR(pf) == -EOPNOTSUPP)
 			pci_info(pdev, "migration not offered: the PF driver has no VF migration services (Documentation/admin-guide.rst)\n");
 		else
@@ -51,6 +57,7 @@ int i40e_vf_mdev_mig_init(struct i40e_vf_mdev_dev *idev)
 	ret = i40e_vf_mdev_mig_v1_init(idev->mig);
 	if (ret)
 		goto err_engine;
+	i40e_vf_mdev_dirty_offer(idev);
 	return 0;
 
 err_engine:
@@ -59,6 +66,7 @@ err_pf:
 	if (idev->pf)
 		i40e_vf_mdev_pf_put(idev->pf);
 	idev->pf = NULL;
+	i40e_vf_mdev_dirty_release(idev);
 	return ret;
 }
 
@@ -71,7 +79,9 @@ void i40e_vf_mdev_mig_release(struct i40e_vf_mdev_dev *idev)
 	if (!idev->mig)
 		return;
 	i40e_vf_mdev_mig_v1_release(idev->mig);
+	/* detaches from the PF, which then calls dirty tracking no more */
 	i40e_vf_mdev_mig_engine_release(idev);
+	i40e_vf_mdev_dirty_release(idev);
 }
 
 /**

@@ -36,6 +36,40 @@ struct i40e_vf_mdev_pf_syms {
 struct i40e_vf_mdev_pf {
 	struct i40e_vf_mdev_pf_syms sym;
 	struct i40e_vf_mig *mig;
+	const struct i40e_vf_mdev_pf_ops *ops;
+	void *priv;
+};
+
+static void i40e_vf_mdev_pf_event(void *priv, enum i40e_vf_mig_event ev)
+{
+	struct i40e_vf_mdev_pf *pf = priv;
+
+	/* DETACH: the VF is being unbound from this driver, which cleans up */
+	if (ev == I40E_VF_MIG_EV_RESET && pf->ops && pf->ops->reset)
+		pf->ops->reset(pf->priv);
+}
+
+static void i40e_vf_mdev_pf_ring(void *priv, u16 queue, bool tx,
+				 const struct i40e_vf_mig_ring *ring)
+{
+	struct i40e_vf_mdev_pf *pf = priv;
+	struct i40e_vf_mdev_pf_ring r = {
+		.base = ring->base,
+		.count = ring->count,
+		.desc_size = ring->desc_size,
+		.data_len = ring->data_len,
+		.hdr_len = ring->hdr_len,
+		.head_wb_ena = ring->head_wb_ena,
+		.head_wb = ring->head_wb,
+	};
+
+	if (pf->ops && pf->ops->ring)
+		pf->ops->ring(pf->priv, queue, tx, &r);
+}
+
+static const struct i40e_vf_mig_ops i40e_vf_mdev_pf_mig_ops = {
+	.event = i40e_vf_mdev_pf_event,
+	.ring = i40e_vf_mdev_pf_ring,
 };
 
 static void i40e_vf_mdev_pf_put_syms(struct i40e_vf_mdev_pf_syms *s)
@@ -78,13 +112,17 @@ static bool i40e_vf_mdev_pf_get_syms(struct i40e_vf_mdev_pf_syms *s)
 /**
  * i40e_vf_mdev_pf_get() - attach to the PF services for a VF
  * @vf: the VF, bound to this driver
+ * @ops: what to call when the PF has news of the VF, or NULL
+ * @priv: passed to @ops
  *
  * Return: a handle for the other functions, ERR_PTR(-EOPNOTSUPP) if the PF
  * driver offers no migration services, or another ERR_PTR() if the PF
  * cannot serve this VF (-ENODEV: not an i40e PF, or going away; -EBUSY:
  * another driver is attached).
  */
-struct i40e_vf_mdev_pf *i40e_vf_mdev_pf_get(struct pci_dev *vf)
+struct i40e_vf_mdev_pf *i40e_vf_mdev_pf_get(struct pci_dev *vf,
+					    const struct i40e_vf_mdev_pf_ops *ops,
+					    void *priv)
 {
 	struct i40e_vf_mdev_pf *pf;
 	struct i40e_vf_mig *mig;
@@ -96,7 +134,9 @@ struct i40e_vf_mdev_pf *i40e_vf_mdev_pf_get(struct pci_dev *vf)
 		kfree(pf);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
-	mig = pf->sym.get(vf, NULL, NULL);
+	pf->ops = ops;
+	pf->priv = priv;
+	mig = pf->sym.get(vf, &i40e_vf_mdev_pf_mig_ops, pf);
 	if (IS_ERR(mig)) {
 		i40e_vf_mdev_pf_put_syms(&pf->sym);
 		kfree(pf);

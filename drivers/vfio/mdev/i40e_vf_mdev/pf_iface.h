@@ -44,7 +44,44 @@ struct i40e_vf_mdev_pf;
 /* Queue pairs a 700-series VF can have (I40E_MAX_VF_QUEUES in i40e) */
 #define I40E_VF_MDEV_PF_MAX_QP		16
 
-struct i40e_vf_mdev_pf *i40e_vf_mdev_pf_get(struct pci_dev *vf);
+/**
+ * struct i40e_vf_mdev_pf_ring - what the device writes for one VF queue
+ * @base: IOVA of the descriptor ring
+ * @count: descriptors in the ring
+ * @desc_size: bytes per descriptor
+ * @data_len: Rx: most bytes the device writes to a packet buffer
+ * @hdr_len: Rx: most bytes it writes to a header buffer; 0 if none
+ * @head_wb_ena: Tx: the device writes the queue's head to @head_wb
+ * @head_wb: Tx: IOVA of the head write-back (4 bytes)
+ */
+struct i40e_vf_mdev_pf_ring {
+	u64 base;
+	u16 count;
+	u16 desc_size;
+	u16 data_len;
+	u16 hdr_len;
+	bool head_wb_ena;
+	u64 head_wb;
+};
+
+/**
+ * struct i40e_vf_mdev_pf_ops - what the PF tells about the VF
+ * @reset: the VF was reset: its queues are unprogrammed
+ * @ring: the PF programmed queue @q (Tx if @tx) with @ring, before the VF
+ *	can enable it
+ *
+ * Called from the PF's own context, with its locks held: they must not
+ * wait for anything that calls the functions below.
+ */
+struct i40e_vf_mdev_pf_ops {
+	void (*reset)(void *priv);
+	void (*ring)(void *priv, u16 q, bool tx,
+		     const struct i40e_vf_mdev_pf_ring *ring);
+};
+
+struct i40e_vf_mdev_pf *i40e_vf_mdev_pf_get(struct pci_dev *vf,
+					    const struct i40e_vf_mdev_pf_ops *ops,
+					    void *priv);
 void i40e_vf_mdev_pf_put(struct i40e_vf_mdev_pf *pf);
 int i40e_vf_mdev_pf_num_queue_pairs(struct i40e_vf_mdev_pf *pf);
 int i40e_vf_mdev_pf_reset_gen(struct i40e_vf_mdev_pf *pf, u32 *gen);

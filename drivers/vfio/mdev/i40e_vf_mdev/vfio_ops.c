@@ -13,6 +13,7 @@
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
+#include "dirty.h"
 #include "i40e_vf_mdev.h"
 
 static int i40e_vf_mdev_init_dev(struct vfio_device *core_vdev)
@@ -27,8 +28,8 @@ static int i40e_vf_mdev_init_dev(struct vfio_device *core_vdev)
 	i40e_vf_mdev_trap_init(idev);
 
 	/*
-	 * Migration: sets core_vdev->mig_ops and ->migration_flags, which
-	 * must be set before registration (dirty tracking will set ->log_ops).
+	 * Migration: sets core_vdev->mig_ops, ->log_ops and
+	 * ->migration_flags, which must be set before registration.
 	 */
 	ret = i40e_vf_mdev_mig_init(idev);
 	if (ret) {
@@ -95,8 +96,9 @@ static void i40e_vf_mdev_close_device(struct vfio_device *core_vdev)
 
 	/* Resets from here on are the close's own */
 	i40e_vf_mdev_set_open(idev, false);
-	/* Migration: end any data transfer before the device is disabled */
+	/* Migration: end any data transfer and DMA logging first */
 	i40e_vf_mdev_mig_close(idev);
+	i40e_vf_mdev_dirty_close(idev);
 	vfio_pci_core_close_device(core_vdev);
 	/* ... and let the PF go of the VF only once it has been reset */
 	i40e_vf_mdev_mig_closed(idev);
