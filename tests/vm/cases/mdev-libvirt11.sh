@@ -11,8 +11,9 @@
 # `virsh define`, `virsh start`, verified traffic both ways, `virsh
 # destroy`.  libvirt 11.3 gives QEMU 10 the mdev on the legacy container
 # (its QEMU driver has no iommufd support) and leaves enable-migration at
-# auto, so QEMU adds a migration blocker for the device (no DMA logging):
-# expected, recorded in the QEMU log, not asserted.
+# auto, so QEMU adds a migration blocker for the device: on Debian's
+# kernel (no CONFIG_IOMMUFD_DRIVER) the driver can offer no DMA logging.
+# Expected, recorded in the QEMU log, not asserted.
 . "$TOP/tests/vm/mdev-lib.sh"
 
 VF_MAC=52:54:00:aa:00:44

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: debug
+# kernels-long: debug
 # machine: xl710
 # stack: modern
 # timeout: 1200
@@ -16,10 +16,11 @@
 # mdev straight to the IOAS) and passes verified traffic too; Debian's
 # kernel has no CONFIG_IOMMUFD.  QEMU 10 on the legacy container with
 # Debian's kernel passes verified traffic in mig-pf-v2 (before and after
-# its migration); this case runs on the debug kernel only.
-# QEMU 10 with enable-migration=auto adds a migration blocker for a VFIO
-# device without DMA logging (the driver has none yet): expected; each
-# L2's query-migrate answer is recorded, not asserted.
+# its migration); this case runs on the debug kernel only, in make
+# check-long: mig-dirty-v2@debug, in make check, gives QEMU 10 its mdevs
+# through the iommufd backend too, and migrates with verified traffic.
+# Each L2's query-migrate answer is recorded, not asserted (mig-dirty-v2
+# asserts that QEMU has no migration blocker for the device).
 . "$TOP/tests/vm/mdev-lib.sh"
 
 VF_MAC=52:54:00:aa:00:43

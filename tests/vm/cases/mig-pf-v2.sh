@@ -8,8 +8,10 @@
 # timeout: 1800
 # Live migration with traffic through the mdev, QEMU 10.0 (Debian's
 # backports, migration v2 with enable-migration=on: QEMU 10 refuses a
-# VFIO device without DMA logging by default, and the driver has none
-# yet, so the type1 container's dirty tracking is used): the first
+# VFIO device without DMA logging by default, and on Debian's kernel,
+# which has no CONFIG_IOMMUFD_DRIVER, the driver can offer none, so the
+# type1 container's dirty tracking is used; QEMU's defaults with DMA
+# logging are mig-dirty-v2, on the debug kernel): the first
 # migration of tests/vm/mig-traffic.sh, with its verified traffic, the
 # guest's reconfiguration and the cancels (the refusals and the round
 # trips, which are the same for both front ends, run in mig-pf-v1).  On

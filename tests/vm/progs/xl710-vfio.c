@@ -25,6 +25,28 @@
  *	later resets.  Prints "QUEUES before=B after=A", the queue pairs of
  *	the VF's resources before the request and after the reset.
  *
+ *   xl710-vfio dirty MDEV
+ *	Through the mdev MDEV (its sysfs directory; registers through
+ *	read/write, as the trap wants them), bring the VF up as in "rx",
+ *	with Rx buffers that are given back in other pages of a pool of
+ *	POOL pages, as a driver recycles them, and drive the device's DMA
+ *	logging (VFIO_DEVICE_FEATURE_DMA_LOGGING_*) over the whole DMA
+ *	region.  Commands on stdin:
+ *	  start   START logging, 4 KiB pages: "STARTED"
+ *	  poll    take the frames received, give their slots new buffers
+ *		  (the tail is written every 16 and at the end): "RX total=T
+ *		  good=G bad=B"
+ *	  run N   poll until N more frames came (60 s at most), then the
+ *		  same line
+ *	  report  REPORT the whole region: "REPORT n 0x... 0x..." (sorted)
+ *	  stop    STOP logging: "STOPPED"
+ *	  badlog  bad DMA logging requests, each must fail with its errno:
+ *		  "BADLOG ok" or "BADLOG FAIL what"
+ *	  hostile N  with the Rx queue stopped, random descriptors and N
+ *		  tail writes of any 13-bit value; then the ring moved and
+ *		  started again: "HOSTILE tails=N ring=IOVA"
+ *	  quit
+ *
  *   xl710-vfio garbage BDF ITERATIONS SEED
  *	Bring the VF up the same way, then program garbage: random values
  *	to every register of BAR0, rings and mailboxes at bogus addresses
@@ -35,6 +57,7 @@
  * payload "XLGT" + 6-digit sequence number + 200 bytes (seq * 7 + j) & 0xff.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -46,6 +69,8 @@
 #include <linux/vfio.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+
+#include "vfio_group.h"
 
 /* VF BAR0 */
 #define QTX_TAIL1(q)	(0x0000 + 4 * (q))
@@ -83,6 +108,7 @@ struct aq_desc {
 #define VC_GET_VF_RESOURCES	3
 #define VC_CONFIG_VSI_QUEUES	6
 #define VC_ENABLE_QUEUES	8
+#define VC_DISABLE_QUEUES	9
 #define VC_ADD_ETH_ADDR		10
 #define VC_EVENT		17
 #define VC_REQUEST_QUEUES	29
@@ -101,14 +127,24 @@ struct aq_desc {
 #define PG_ARQBUF	4		/* AQN pages */
 #define PG_TX		40
 #define PG_RX		44		/* RXN * 32 / PG = 2 pages */
-#define PG_RXBUF	64		/* RXN pages */
-#define NPAGES		(PG_RXBUF + RXN + 16)
+#define PG_RX2		48		/* where "hostile" moves the Rx ring */
+#define PG_RXBUF	64		/* RXN pages; POOL in dirty mode */
+#define POOL		(2 * RXN)
+#define NPAGES		(PG_RXBUF + POOL + 16)
 
+/* BAR0: mapped (vfio-pci), or read and written through the mdev's fd */
 static volatile uint32_t *bar;
+static int bar_fd = -1;
+static uint64_t bar_off;
+static int dev_fd;
 static uint8_t *mem;
 static unsigned atq_tail, arq_next;
 static uint16_t vsi_id;
 static uint8_t vf_mac[6];
+/* the buffer each Rx slot was given, as the device writes it back */
+static uint64_t rx_slot_iova[RXN];
+/* the page of the Rx ring */
+static unsigned pg_rx = PG_RX;
 
 static void die(const char *fmt, ...)
 {
@@ -125,11 +161,23 @@ static void die(const char *fmt, ...)
 
 static uint64_t iova(unsigned pg) { return IOVA_BASE + (uint64_t)pg * PG; }
 static void *va(unsigned pg) { return mem + (size_t)pg * PG; }
-static uint32_t rd32(unsigned off) { return bar[off / 4]; }
+static uint32_t rd32(unsigned off)
+{
+	uint32_t v;
+
+	if (bar)
+		return bar[off / 4];
+	if (pread(bar_fd, &v, 4, bar_off + off) != 4)
+		die("read BAR0 0x%x: %s", off, strerror(errno));
+	return v;
+}
 static void wr32(unsigned off, uint32_t v)
 {
 	__sync_synchronize();
-	bar[off / 4] = v;
+	if (bar)
+		bar[off / 4] = v;
+	else if (pwrite(bar_fd, &v, 4, bar_off + off) != 4)
+		die("write BAR0 0x%x: %s", off, strerror(errno));
 }
 static void msleep(unsigned ms)
 {
@@ -138,46 +186,48 @@ static void msleep(unsigned ms)
 	nanosleep(&ts, NULL);
 }
 
-static int vfio_open(const char *bdf)
+/*
+ * DEV: a PCI address (the VF bound to vfio-pci, BAR0 mapped) or an mdev's
+ * sysfs directory (BAR0 read and written through the device fd, so that
+ * the driver's trap sees every register access).
+ */
+static int vfio_open(const char *devname)
 {
-	char path[256], link[256];
-	struct vfio_group_status gs = { .argsz = sizeof(gs) };
+	char gpath[64], name[256];
 	struct vfio_region_info ri = { .argsz = sizeof(ri) };
 	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
-	int container, group, dev, grp;
-	ssize_t n;
+	bool mdev = strchr(devname, '/') != NULL;
+	int container, group, dev;
 	uint16_t cmd;
-	char *p;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		die("no iommu group for %s", bdf);
-	link[n] = 0;
-	p = strrchr(link, '/');
-	grp = atoi(p ? p + 1 : link);
-	container = open("/dev/vfio/vfio", O_RDWR);
-	snprintf(path, sizeof(path), "/dev/vfio/%d", grp);
-	group = open(path, O_RDWR);
-	if (container < 0 || group < 0)
-		die("open %s: %s", path, strerror(errno));
-	if (ioctl(group, VFIO_GROUP_GET_STATUS, &gs) ||
-	    !(gs.flags & VFIO_GROUP_FLAGS_VIABLE))
-		die("group %d not viable", grp);
-	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ||
-	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		die("type1 container: %s", strerror(errno));
-	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	if (mdev) {
+		vfio_group_attach(devname, &container, &group, gpath);
+		snprintf(name, sizeof(name), "%s", devname);
+		snprintf(name, sizeof(name), "%s", basename(name));
+	} else {
+		char path[256];
+
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", devname);
+		vfio_group_attach(path, &container, &group, gpath);
+		snprintf(name, sizeof(name), "%s", devname);
+	}
+	dev = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, name);
 	if (dev < 0)
 		die("device fd: %s", strerror(errno));
+	dev_fd = dev;
 
 	ri.index = VFIO_PCI_BAR0_REGION_INDEX;
 	if (ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &ri) || ri.size < 0x10000)
 		die("BAR0 region info");
-	bar = mmap(NULL, ri.size, PROT_READ | PROT_WRITE, MAP_SHARED, dev,
-		   ri.offset);
-	if (bar == MAP_FAILED)
-		die("mmap BAR0: %s", strerror(errno));
+	if (mdev) {
+		bar_fd = dev;
+		bar_off = ri.offset;
+	} else {
+		bar = mmap(NULL, ri.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   dev, ri.offset);
+		if (bar == MAP_FAILED)
+			die("mmap BAR0: %s", strerror(errno));
+	}
 
 	/* bus master on */
 	ri.index = VFIO_PCI_CONFIG_REGION_INDEX;
@@ -327,20 +377,61 @@ static unsigned int vf_resources(uint32_t caps, uint8_t *res, unsigned int len)
 	return nqp;
 }
 
+/* One queue pair: Tx at PG_TX, Rx (32 B descriptors) at pg_rx */
+static void vsi_queues_config(void)
+{
+	/*
+	 * virtchnl's legacy sizes: config_info (8) + 2 * queue_pair_info (64)
+	 * for one queue pair (see vf_bringup())
+	 */
+	uint8_t qc[8 + 2 * 64];
+	uint64_t v;
+
+	memset(qc, 0, sizeof(qc));
+	memcpy(qc, &vsi_id, 2);
+	qc[2] = 1;				/* num_queue_pairs */
+	/* txq_info at 8: vsi_id, queue_id, ring_len, headwb, ring, headwb */
+	memcpy(qc + 8, &vsi_id, 2);
+	qc[8 + 4] = TXN;
+	v = iova(PG_TX);
+	memcpy(qc + 8 + 8, &v, 8);
+	/* rxq_info at 32: vsi_id, queue_id, ring_len(4), hdr(2), split(2),
+	 * dbuff(4), maxpkt(4), crc_disable, rxdid, pad[2], ring(8), ...
+	 */
+	memcpy(qc + 32, &vsi_id, 2);
+	*(uint32_t *)(qc + 32 + 4) = RXN;
+	*(uint32_t *)(qc + 32 + 12) = 2048;
+	*(uint32_t *)(qc + 32 + 16) = 1522;
+	v = iova(pg_rx);
+	memcpy(qc + 32 + 24, &v, 8);
+	vc_send(VC_CONFIG_VSI_QUEUES, qc, sizeof(qc));
+	vc_recv(VC_CONFIG_VSI_QUEUES, NULL, 0);
+
+}
+
+/* VIRTCHNL_OP_ENABLE_QUEUES or _DISABLE_QUEUES of the queue pair */
+static void queues_switch(uint32_t op)
+{
+	uint8_t sel[12];
+
+	memset(sel, 0, sizeof(sel));
+	memcpy(sel, &vsi_id, 2);
+	sel[4] = 1;				/* rx_queues */
+	sel[8] = 1;				/* tx_queues */
+	vc_send(op, sel, sizeof(sel));
+	vc_recv(op, NULL, 0);
+}
+
 static void vf_bringup(void)
 {
 	uint8_t res[4096];
 	/*
 	 * virtchnl's legacy sizes: the structs used to end in a one-element
 	 * array, so a list of n elements is sent as n + 1 (the PF checks it):
-	 * config_info (8) + 2 * queue_pair_info (64); ether_addr_list (4) +
-	 * 2 * ether_addr (8).
+	 * ether_addr_list (4) + 2 * ether_addr (8).
 	 */
-	uint8_t qc[8 + 2 * 64];
-	uint8_t sel[12];
 	uint8_t ea[4 + 2 * 8];
 	uint16_t nvsi;
-	uint64_t v;
 
 	vf_resources(VC_CAP_L2, res, sizeof(res));
 	memcpy(&nvsi, res, 2);
@@ -357,26 +448,7 @@ static void vf_bringup(void)
 	      vf_mac[5]))
 		die("the PF gave no MAC (set one: ip link set PF vf N mac ...)");
 
-	/* one queue pair: Tx at PG_TX, Rx (32 B descriptors) at PG_RX */
-	memset(qc, 0, sizeof(qc));
-	memcpy(qc, &vsi_id, 2);
-	qc[2] = 1;				/* num_queue_pairs */
-	/* txq_info at 8: vsi_id, queue_id, ring_len, headwb, ring, headwb */
-	memcpy(qc + 8, &vsi_id, 2);
-	qc[8 + 4] = TXN;
-	v = iova(PG_TX);
-	memcpy(qc + 8 + 8, &v, 8);
-	/* rxq_info at 32: vsi_id, queue_id, ring_len(4), hdr(2), split(2),
-	 * dbuff(4), maxpkt(4), crc_disable, rxdid, pad[2], ring(8), ...
-	 */
-	memcpy(qc + 32, &vsi_id, 2);
-	*(uint32_t *)(qc + 32 + 4) = RXN;
-	*(uint32_t *)(qc + 32 + 12) = 2048;
-	*(uint32_t *)(qc + 32 + 16) = 1522;
-	v = iova(PG_RX);
-	memcpy(qc + 32 + 24, &v, 8);
-	vc_send(VC_CONFIG_VSI_QUEUES, qc, sizeof(qc));
-	vc_recv(VC_CONFIG_VSI_QUEUES, NULL, 0);
+	vsi_queues_config();
 
 	/* the MAC the PF gave (or set): make sure it is filtered to us */
 	memset(ea, 0, sizeof(ea));
@@ -389,20 +461,16 @@ static void vf_bringup(void)
 
 	/* Rx buffers, then enable */
 	{
-		uint64_t *rx = va(PG_RX);
+		uint64_t *rx = va(pg_rx);
 		unsigned i;
 
 		for (i = 0; i < RXN; i++) {
-			rx[i * 4] = iova(PG_RXBUF + i);
+			rx_slot_iova[i] = iova(PG_RXBUF + i);
+			rx[i * 4] = rx_slot_iova[i];
 			rx[i * 4 + 1] = rx[i * 4 + 2] = rx[i * 4 + 3] = 0;
 		}
 	}
-	memset(sel, 0, sizeof(sel));
-	memcpy(sel, &vsi_id, 2);
-	sel[4] = 1;				/* rx_queues */
-	sel[8] = 1;				/* tx_queues */
-	vc_send(VC_ENABLE_QUEUES, sel, sizeof(sel));
-	vc_recv(VC_ENABLE_QUEUES, NULL, 0);
+	queues_switch(VC_ENABLE_QUEUES);
 	wr32(QRX_TAIL1(0), RXN - 1);
 }
 
@@ -469,7 +537,7 @@ static void add_page(uint64_t *set, unsigned *n, uint64_t addr)
 
 static unsigned rx_written(void)
 {
-	volatile uint64_t *rx = va(PG_RX);
+	volatile uint64_t *rx = va(pg_rx);
 	unsigned n = 0;
 
 	while (n < RXN && (rx[n * 4 + 1] & 1))
@@ -518,7 +586,7 @@ static void rx_mode(void)
 			printf("TOTAL %u\n", rx_written());
 		} else if (!strncmp(line, "report", 6)) {
 			static uint64_t set[2 * RXN + 4 * AQN];
-			volatile uint64_t *rx = va(PG_RX);
+			volatile uint64_t *rx = va(pg_rx);
 			unsigned n = 0, i, end = rx_written();
 			unsigned good = 0, bad = 0;
 			volatile struct aq_desc *arq = va(PG_ARQ);
@@ -528,7 +596,7 @@ static void rx_mode(void)
 				unsigned len = (qw1 >> 38) & 0x3fff;
 				int c;
 
-				add_page(set, &n, iova(PG_RX) + i * 32);
+				add_page(set, &n, iova(pg_rx) + i * 32);
 				if (len)
 					add_page(set, &n, iova(PG_RXBUF + i));
 				c = check_payload(va(PG_RXBUF + i), len);
@@ -549,6 +617,222 @@ static void rx_mode(void)
 				printf(" 0x%llx", (unsigned long long)set[i]);
 			printf("\nFRAMES %u GOOD %u BAD %u\n", end - mark_rx, good,
 			       bad);
+		} else if (!strncmp(line, "quit", 4)) {
+			break;
+		}
+		fflush(stdout);
+	}
+}
+
+/* ---- dirty mode ---- */
+
+static uint64_t log_bitmap[(NPAGES + 63) / 64];
+
+/* DMA logging START (@ps page size) over the DMA region; returns errno */
+static int log_start(uint64_t ps)
+{
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_dma_logging_control c;
+	} a;
+	struct vfio_device_feature_dma_logging_range r = {
+		.iova = IOVA_BASE, .length = (uint64_t)NPAGES * PG,
+	};
+
+	memset(&a, 0, sizeof(a));
+	a.f.argsz = sizeof(a);
+	a.f.flags = VFIO_DEVICE_FEATURE_SET |
+		    VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
+	a.c.page_size = ps;
+	a.c.num_ranges = 1;
+	a.c.ranges = (uintptr_t)&r;
+	return ioctl(dev_fd, VFIO_DEVICE_FEATURE, &a) ? errno : 0;
+}
+
+static int log_stop(void)
+{
+	struct vfio_device_feature f = {
+		.argsz = sizeof(f), .flags = VFIO_DEVICE_FEATURE_SET |
+		VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP,
+	};
+
+	return ioctl(dev_fd, VFIO_DEVICE_FEATURE, &f) ? errno : 0;
+}
+
+static int log_report(uint64_t ps)
+{
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_dma_logging_report r;
+	} a;
+
+	memset(&a, 0, sizeof(a));
+	a.f.argsz = sizeof(a);
+	a.f.flags = VFIO_DEVICE_FEATURE_GET |
+		    VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT;
+	memset(log_bitmap, 0, sizeof(log_bitmap));
+	a.r.iova = IOVA_BASE;
+	a.r.length = (uint64_t)NPAGES * PG;
+	a.r.page_size = ps;
+	a.r.bitmap = (uintptr_t)log_bitmap;
+	return ioctl(dev_fd, VFIO_DEVICE_FEATURE, &a) ? errno : 0;
+}
+
+/* Each bad request fails with its errno, and leaves logging usable */
+static void badlog(void)
+{
+	const char *what = NULL;
+	int e;
+
+	if ((e = log_report(PG)) != EINVAL)
+		what = "REPORT before START";
+	else if ((e = log_start(3)) != EINVAL)
+		what = "START with a page size of 3";
+	else if ((e = log_start(1ull << 31)) != EINVAL)
+		what = "START with 2 GiB pages";
+	else if ((e = log_start(PG)) != 0)
+		what = "START";
+	else if ((e = log_start(PG)) != EBUSY)
+		what = "a second START";
+	else if ((e = log_report(1000)) != EINVAL)
+		what = "REPORT with a page size of 1000";
+	else if ((e = log_report(PG)) != 0)
+		what = "REPORT";
+	else if ((e = log_stop()) != 0)
+		what = "STOP";
+	else if ((e = log_stop()) != 0)
+		what = "a second STOP";
+	else if ((e = log_report(PG)) != EINVAL)
+		what = "REPORT after STOP";
+	if (what)
+		printf("BADLOG FAIL %s: errno %d\n", what, e);
+	else
+		printf("BADLOG ok\n");
+}
+
+static unsigned ntc, ntu = RXN - 1, pool = RXN, total, good, bad;
+
+/* Take the frames received; their slots get buffers in other pages */
+static void rx_poll(void)
+{
+	volatile uint64_t *rx = va(pg_rx);
+	unsigned since = 0;
+
+	while (rx[ntc * 4 + 1] & 1) {
+		uint64_t qw1 = rx[ntc * 4 + 1];
+		unsigned len = (qw1 >> 38) & 0x3fff;
+		unsigned pg = (rx_slot_iova[ntc] - iova(0)) / PG;
+		int c = check_payload(va(pg), len);
+
+		good += c == 1;
+		bad += c != 1;
+		total++;
+		ntc = (ntc + 1) % RXN;
+		rx_slot_iova[ntu] = iova(PG_RXBUF + pool % POOL);
+		pool++;
+		rx[ntu * 4] = rx_slot_iova[ntu];
+		rx[ntu * 4 + 1] = 0;
+		ntu = (ntu + 1) % RXN;
+		if (++since == 16) {
+			wr32(QRX_TAIL1(0), ntu);
+			since = 0;
+		}
+	}
+	if (since)
+		wr32(QRX_TAIL1(0), ntu);
+}
+
+/*
+ * What a hostile driver can do to the tracking while the device cannot
+ * act on it: the Rx queue stopped, its ring filled with random bytes (so
+ * random buffer addresses), its tail written N times with any 13-bit
+ * value; then, as a driver may, the ring moved (PG_RX <-> PG_RX2), given
+ * fresh buffers and started again.
+ */
+static void hostile(unsigned n)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	volatile uint64_t *rx = va(pg_rx);
+	unsigned i;
+
+	queues_switch(VC_DISABLE_QUEUES);
+	for (i = 0; i < RXN * 4; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		rx[i] = x;
+	}
+	for (i = 0; i < n; i++)
+		wr32(QRX_TAIL1(0), (uint32_t)(rx[i % (RXN * 4)] >> 7) & 0x1fff);
+	pg_rx = pg_rx == PG_RX ? PG_RX2 : PG_RX;
+	vsi_queues_config();
+	rx = va(pg_rx);
+	for (i = 0; i < RXN; i++) {
+		rx_slot_iova[i] = iova(PG_RXBUF + pool++ % POOL);
+		rx[i * 4] = rx_slot_iova[i];
+		rx[i * 4 + 1] = rx[i * 4 + 2] = rx[i * 4 + 3] = 0;
+	}
+	ntc = 0;
+	ntu = RXN - 1;
+	queues_switch(VC_ENABLE_QUEUES);
+	wr32(QRX_TAIL1(0), ntu);
+	printf("HOSTILE tails=%u ring=0x%llx\n", n,
+	       (unsigned long long)iova(pg_rx));
+}
+
+static void dirty_mode(void)
+{
+	char line[64];
+	int e;
+
+	vf_bringup();
+	printf("READY mac=%02x:%02x:%02x:%02x:%02x:%02x vsi=%u\n", vf_mac[0],
+	       vf_mac[1], vf_mac[2], vf_mac[3], vf_mac[4], vf_mac[5], vsi_id);
+	while (fgets(line, sizeof(line), stdin)) {
+		if (!strncmp(line, "start", 5)) {
+			e = log_start(PG);
+			if (e)
+				printf("ERROR START: %s\n", strerror(e));
+			else
+				printf("STARTED\n");
+		} else if (!strncmp(line, "stop", 4)) {
+			e = log_stop();
+			if (e)
+				printf("ERROR STOP: %s\n", strerror(e));
+			else
+				printf("STOPPED\n");
+		} else if (!strncmp(line, "poll", 4)) {
+			rx_poll();
+			printf("RX total=%u good=%u bad=%u\n", total, good, bad);
+		} else if (!strncmp(line, "run", 3)) {
+			unsigned target = total + atoi(line + 3), i;
+
+			for (i = 0; i < 60000 && total < target; i++) {
+				rx_poll();
+				msleep(1);
+			}
+			printf("RX total=%u good=%u bad=%u\n", total, good, bad);
+		} else if (!strncmp(line, "report", 6)) {
+			unsigned i, n = 0;
+
+			e = log_report(PG);
+			if (e) {
+				printf("ERROR REPORT: %s\n", strerror(e));
+				fflush(stdout);
+				continue;
+			}
+			for (i = 0; i < NPAGES; i++)
+				n += (log_bitmap[i / 64] >> (i % 64)) & 1;
+			printf("REPORT %u", n);
+			for (i = 0; i < NPAGES; i++)
+				if ((log_bitmap[i / 64] >> (i % 64)) & 1)
+					printf(" 0x%llx",
+					       (unsigned long long)iova(i));
+			printf("\n");
+		} else if (!strncmp(line, "badlog", 6)) {
+			badlog();
+		} else if (!strncmp(line, "hostile", 7)) {
+			hostile(atoi(line + 7));
 		} else if (!strncmp(line, "quit", 4)) {
 			break;
 		}
@@ -637,12 +921,17 @@ int main(int argc, char **argv)
 		queues_mode(atoi(argv[3]));
 		return 0;
 	}
+	if (argc >= 3 && !strcmp(argv[1], "dirty")) {
+		vfio_open(argv[2]);
+		dirty_mode();
+		return 0;
+	}
 	if (argc >= 5 && !strcmp(argv[1], "garbage")) {
 		vfio_open(argv[2]);
 		garbage_mode(atoi(argv[3]), atoi(argv[4]));
 		return 0;
 	}
-	fprintf(stderr, "usage: %s rx BDF | queues BDF N | garbage BDF ITERATIONS SEED\n",
+	fprintf(stderr, "usage: %s rx BDF | queues BDF N | dirty MDEV | garbage BDF ITERATIONS SEED\n",
 		argv[0]);
 	return 2;
 }
