@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock
+# kernels-long: stock
 # timeout: 500
 # The harness's record of an L2 that dies without a word: KVM in L1 traces
 # L2 (kvm_trace_start in tests/vm/lib.sh) and, when an L2 run fails,

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock
+# kernels-long: stock
 # machine: xl710
 # timeout: 700
 # XL710 model, nested: VF0 bound to stock vfio-pci in L1 and given to an L2

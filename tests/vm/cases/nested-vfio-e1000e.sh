@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock
+# kernels-long: stock
 # timeout: 480
 # Nested VFIO before our driver: L1's emulated e1000e (01:00.0) bound to
 # stock vfio-pci and given to an L2 under KVM; L2 exchanges traffic with

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock
+# kernels-long: stock
 # timeout: 300
 # The host QEMU's TCG against RFLAGS after CMPXCHG8B/16B (patches/qemu/
 # 0003).  QEMU 7.2's helpers computed the flags the instructions keep from

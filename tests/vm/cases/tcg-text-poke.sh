@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock
+# kernels-long: stock
 # timeout: 600
 # owns: Oops: int3
 # The host QEMU's MTTCG against the kernel patching its own text

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock
+# kernels-long: stock
 # timeout: 400
 # The host QEMU's SVM against XSETBV in L2 (patches/qemu/0004).  QEMU 7.2
 # never checked the XSETBV intercept: L2 set XCR0 without an exit, L1's KVM
