@@ -59,6 +59,8 @@ mdev_group() { basename "$(readlink "$1/iommu_group")"; }
 
 # trap_count UUID NAME - a counter from the debugfs traps file
 trap_count() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/traps"; }
+# dirty_stat UUID NAME - a value from the debugfs dirty file (DMA logging)
+dirty_stat() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/dirty"; }
 # mig_stat UUID NAME - a value from the debugfs migration file
 mig_stat() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/migration"; }
 # mig_saved FILE - "LEN CRC" from the migration sample's

@@ -325,8 +325,6 @@ mac0=$(vf_mac $U1)
 view0=$(vf_view $U1)
 sleep 3
 
-# dstat UUID NAME - a counter of the mdev's DMA logging (debugfs dirty)
-dstat() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/dirty"; }
 # The device offers DMA logging where the kernel can report it (not on
 # Debian's, which has no CONFIG_IOMMUFD_DRIVER): QEMU 10 then adds no
 # migration blocker for it with its default settings
@@ -364,10 +362,10 @@ for line in sys.stdin:
 if [ "$LOGGING" = yes ] && [ -z "$MIG_DEVOPT" ]; then
 	echo "# the source's DMA logging:"
 	sed 's/^/#   /' "$MDEV_DBG/$U1/dirty"
-	check "DMA logging was used: started, reported in rounds ($(dstat $U1 starts)/$(dstat $U1 reports))" \
-		sh -c "[ $(dstat $U1 starts) -ge 1 ] && [ $(dstat $U1 reports) -ge 2 ]"
-	check "it followed the Rx tail ($(dstat $U1 rx_posts) posts) and never fell back to everything" \
-		sh -c "[ $(dstat $U1 rx_posts) -gt 0 ] && [ $(dstat $U1 lost) = 0 ] && [ $(dstat $U1 unreadable) = 0 ]"
+	check "DMA logging was used: started, reported in rounds ($(dirty_stat $U1 starts)/$(dirty_stat $U1 reports))" \
+		sh -c "[ $(dirty_stat $U1 starts) -ge 1 ] && [ $(dirty_stat $U1 reports) -ge 2 ]"
+	check "it followed the Rx tail ($(dirty_stat $U1 rx_posts) posts) and never fell back to everything" \
+		sh -c "[ $(dirty_stat $U1 rx_posts) -gt 0 ] && [ $(dirty_stat $U1 lost) = 0 ] && [ $(dirty_stat $U1 unreadable) = 0 ]"
 fi
 # The source VF's queues were stopped for the migration and must stay
 # stopped through its close, though the PF's switch still sends it the
@@ -384,8 +382,8 @@ wait $FLOOD
 check "frames for the guest reached the PF while the source closed ($(cat /tmp/flood.log))" \
 	sh -c "grep -q 'PEER-FLOOD sent [1-9]' /tmp/flood.log"
 if [ "$LOGGING" = yes ] && [ -z "$MIG_DEVOPT" ]; then
-	check "the source's DMA logging stopped when its QEMU quit ($(dstat $U1 stops) stops)" \
-		test "$(dstat $U1 stops)" -ge 1 -a "$(dstat $U1 tracking)" = 0
+	check "the source's DMA logging stopped when its QEMU quit ($(dirty_stat $U1 stops) stops)" \
+		test "$(dirty_stat $U1 stops)" -ge 1 -a "$(dirty_stat $U1 tracking)" = 0
 fi
 for m in $U1 $U2; do grep -E 'state|saved|loaded|rejected|last_error' "$MDEV_DBG/$m/migration" | sed "s/^/#   $m: /"; done
 ip link show "$PF_IF" | sed 's/^/#   first PF: /'

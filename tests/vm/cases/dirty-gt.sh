@@ -159,7 +159,7 @@ check "all $frames frames arrived intact ($r)" test "$r" = "RX total=$frames goo
 
 echo "# the driver's counters:"
 sed 's/^/#   /' $MDEV_DBG/$U/dirty
-dstat() { awk -v k="$1" '$1 == k { print $2 }' $MDEV_DBG/$U/dirty; }
+dstat() { dirty_stat $U "$1"; }
 check "3 starts, 3 stops (badlog's and two sessions)" test "$(dstat starts) $(dstat stops)" = "3 3"
 check "a report per round and badlog's ($(dstat reports))" test "$(dstat reports)" -ge 6
 check "Rx tail writes seen while tracking ($(dstat rx_posts))" test "$(dstat rx_posts)" -gt 100

@@ -409,6 +409,19 @@ static void vsi_queues_config(void)
 
 }
 
+/* Every Rx descriptor at pg_rx gets a buffer: pool pages FIRST, FIRST + 1... */
+static void rx_ring_fill(unsigned int first)
+{
+	uint64_t *rx = va(pg_rx);
+	unsigned int i;
+
+	for (i = 0; i < RXN; i++) {
+		rx_slot_iova[i] = iova(PG_RXBUF + (first + i) % POOL);
+		rx[i * 4] = rx_slot_iova[i];
+		rx[i * 4 + 1] = rx[i * 4 + 2] = rx[i * 4 + 3] = 0;
+	}
+}
+
 /* VIRTCHNL_OP_ENABLE_QUEUES or _DISABLE_QUEUES of the queue pair */
 static void queues_switch(uint32_t op)
 {
@@ -460,16 +473,7 @@ static void vf_bringup(void)
 	vc_recv(VC_ADD_ETH_ADDR, NULL, 0);
 
 	/* Rx buffers, then enable */
-	{
-		uint64_t *rx = va(pg_rx);
-		unsigned i;
-
-		for (i = 0; i < RXN; i++) {
-			rx_slot_iova[i] = iova(PG_RXBUF + i);
-			rx[i * 4] = rx_slot_iova[i];
-			rx[i * 4 + 1] = rx[i * 4 + 2] = rx[i * 4 + 3] = 0;
-		}
-	}
+	rx_ring_fill(0);
 	queues_switch(VC_ENABLE_QUEUES);
 	wr32(QRX_TAIL1(0), RXN - 1);
 }
@@ -766,12 +770,8 @@ static void hostile(unsigned n)
 		wr32(QRX_TAIL1(0), (uint32_t)(rx[i % (RXN * 4)] >> 7) & 0x1fff);
 	pg_rx = pg_rx == PG_RX ? PG_RX2 : PG_RX;
 	vsi_queues_config();
-	rx = va(pg_rx);
-	for (i = 0; i < RXN; i++) {
-		rx_slot_iova[i] = iova(PG_RXBUF + pool++ % POOL);
-		rx[i * 4] = rx_slot_iova[i];
-		rx[i * 4 + 1] = rx[i * 4 + 2] = rx[i * 4 + 3] = 0;
-	}
+	rx_ring_fill(pool);
+	pool += RXN;
 	ntc = 0;
 	ntu = RXN - 1;
 	queues_switch(VC_ENABLE_QUEUES);

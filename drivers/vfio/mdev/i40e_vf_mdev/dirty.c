@@ -198,17 +198,24 @@ static void i40e_vf_mdev_dirty_rx_setup(struct i40e_vf_mdev_dirty *d,
 	i40e_vf_mdev_dring_scan(r, &d->set, i40e_vf_mdev_dirty_read, d);
 }
 
+/* Free Rx ring @q's slots and leave it unconfigured */
+static void i40e_vf_mdev_dirty_rx_free(struct i40e_vf_mdev_dirty *d,
+				       unsigned int q)
+{
+	struct i40e_vf_mdev_dring *r = &d->rx[q];
+
+	kvfree(r->slot);
+	i40e_vf_mdev_dring_attach(r, NULL);
+	i40e_vf_mdev_dring_config(r, I40E_VF_MDEV_DRING_RX, 0, 0, 32, 0, 0);
+}
+
 /* Owe the next report what Rx ring @q let the device write; free it */
 static void i40e_vf_mdev_dirty_rx_retire(struct i40e_vf_mdev_dirty *d,
 					 unsigned int q)
 {
-	struct i40e_vf_mdev_dring *r = &d->rx[q];
-
 	lockdep_assert_held(&d->lock);
-	i40e_vf_mdev_dring_retire(r, &d->set);
-	kvfree(r->slot);
-	i40e_vf_mdev_dring_attach(r, NULL);
-	i40e_vf_mdev_dring_config(r, I40E_VF_MDEV_DRING_RX, 0, 0, 32, 0, 0);
+	i40e_vf_mdev_dring_retire(&d->rx[q], &d->set);
+	i40e_vf_mdev_dirty_rx_free(d, q);
 }
 
 /* Owe the next report what Tx queue @q lets the device write */
@@ -405,12 +412,8 @@ static void i40e_vf_mdev_dirty_stop_locked(struct i40e_vf_mdev_dirty *d)
 	lockdep_assert_held(&d->lock);
 	if (!d->tracking)
 		return;
-	for (q = 0; q < I40E_VF_MDEV_PF_MAX_QP; q++) {
-		kvfree(d->rx[q].slot);
-		i40e_vf_mdev_dring_attach(&d->rx[q], NULL);
-		i40e_vf_mdev_dring_config(&d->rx[q], I40E_VF_MDEV_DRING_RX, 0,
-					  0, 32, 0, 0);
-	}
+	for (q = 0; q < I40E_VF_MDEV_PF_MAX_QP; q++)
+		i40e_vf_mdev_dirty_rx_free(d, q);
 	i40e_vf_mdev_dring_attach(&d->arq, NULL);
 	i40e_vf_mdev_dring_config(&d->arq, I40E_VF_MDEV_DRING_ARQ, 0, 0,
 				  I40E_VF_MDEV_AQ_DESC, 0, 0);
