@@ -11,9 +11,10 @@
  * migration needs.
  *
  * The mailbox pages are always trapped, and so is the Rx tail page of a
- * device that offers DMA logging: dirty tracking (dirty.c) learns from the
- * trapped writes which buffers the device may fill, and is told of them
- * here, under the trap's lock, in the order the VF sees them.  The Tx tail
+ * migratable device: dirty tracking (dirty.c) learns from the trapped
+ * writes which buffers the device may fill, and is told of them here,
+ * under the trap's lock, in the order the VF sees them; the pins those
+ * call for are made once the lock is let go.  The Tx tail
  * page is not trapped: the device only reads Tx buffers.
  *
  * trap->pages is a bitmap so that tests can trap the tail pages on
@@ -128,8 +129,8 @@ void i40e_vf_mdev_trap_init(struct i40e_vf_mdev_dev *idev)
  * i40e_vf_mdev_trap_keep_rx_tails() - trap the Rx tail page for good
  * @idev: the device, not yet registered (no user can have mapped BAR0)
  *
- * For dirty tracking, which must see every Rx tail write of a device that
- * offers DMA logging.
+ * For dirty tracking, which must see every Rx tail write of a migratable
+ * device.
  */
 void i40e_vf_mdev_trap_keep_rx_tails(struct i40e_vf_mdev_dev *idev)
 {
@@ -603,6 +604,8 @@ static int i40e_vf_mdev_trap_access(struct i40e_vf_mdev_dev *idev,
 					     &trap->mbx);
 	}
 	mutex_unlock(&trap->lock);
+	/* the pins the write calls for, before the access returns */
+	i40e_vf_mdev_dirty_sync(idev);
 	trace_i40e_vf_mdev_trap_access(&idev->core_device.pdev->dev, offset,
 				       size, iswrite,
 				       i40e_vf_mdev_reg_value(&d, size), ret);

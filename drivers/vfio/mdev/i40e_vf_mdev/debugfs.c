@@ -12,11 +12,12 @@
  *		"<name> <offset> <value> <written|unset>" per line
  *	migration	migration state and counters (mig_engine.h), one
  *		"<name> <value>" per line
- *	dirty	DMA logging (dirty.c): "offered yes|no", then its state
- *		and counters, one "<name> <value>" per line
+ *	dirty	dirty tracking (dirty.c): "offered yes|no" (DMA logging),
+ *		then its state and counters and the type1 pins', one
+ *		"<name> <value>" per line
  *	trap_tail	0 or 1: whether the page of the Tx queue tail
  *		registers is trapped (default 0; the Rx tail page is trapped
- *		for good on a device that offers DMA logging).  Writing 1
+ *		for good on a migratable device).  Writing 1
  *		traps both (i40e_vf_mdev_trap_tails()): tail writes are then
  *		counted as "tx_tail" and "rx_tail" in traps, for tests that
  *		the count can show them.  Set it before the VMM opens the
@@ -165,7 +166,7 @@ static int i40e_vf_mdev_dirty_show(struct seq_file *s, void *unused)
 		seq_puts(s, "offered no\n");
 		return 0;
 	}
-	seq_puts(s, "offered yes\n");
+	seq_printf(s, "offered %s\n", st.offered ? "yes" : "no");
 	seq_printf(s, "tracking %d\n", st.tracking);
 	seq_printf(s, "lost %d\n", st.lost);
 	seq_printf(s, "starts %llu\n", st.starts);
@@ -182,6 +183,16 @@ static int i40e_vf_mdev_dirty_show(struct seq_file *s, void *unused)
 	seq_printf(s, "resets %llu\n", st.resets);
 	seq_printf(s, "rx_queues %u\n", st.rx_queues);
 	seq_printf(s, "tx_queues %u\n", st.tx_queues);
+	seq_printf(s, "pinning %d\n", st.pinning);
+	seq_printf(s, "pin_sessions %llu\n", st.pin.sessions);
+	seq_printf(s, "pin_wanted %llu\n", st.pin.wanted);
+	seq_printf(s, "pinned %llu\n", st.pin.pinned);
+	seq_printf(s, "pins %llu\n", st.pin.pins);
+	seq_printf(s, "unpins %llu\n", st.pin.unpins);
+	seq_printf(s, "not_pinned %llu\n", st.pin.not_pinned);
+	seq_printf(s, "unmapped %llu\n", st.pin.unmapped);
+	seq_printf(s, "fenced %llu\n", st.pin.fenced);
+	seq_printf(s, "pin_failed %s\n", st.pin.failed ?: "no");
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(i40e_vf_mdev_dirty);

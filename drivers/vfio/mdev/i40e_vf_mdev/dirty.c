@@ -2,10 +2,17 @@
 /*
  * i40e_vf_mdev: dirty tracking of the VF's DMA, in software
  *
- * The XL710 does not log the pages it writes.  While userspace tracks
- * (VFIO_DEVICE_FEATURE_DMA_LOGGING_*, through vfio_log_ops), this file
- * works them out with dirty_set.c from what the device is allowed to
- * write, learnt from three sources:
+ * The XL710 does not log the pages it writes.  This file works them out
+ * with dirty_set.c from what the device is allowed to write, and hands
+ * them to one of two outlets:
+ *
+ *  - DMA logging (VFIO_DEVICE_FEATURE_DMA_LOGGING_*, through vfio_log_ops)
+ *    while userspace tracks: reports from a set of pages owed;
+ *  - the type1 container's pinned-page scope while the device is saved
+ *    in one (from PRE_COPY on): the pages it may write are kept pinned,
+ *    through dirty_pin.c.
+ *
+ * What the device may write is learnt from three sources:
  *
  *  - the PF: where each queue's rings are, how much the device writes to
  *    an Rx buffer, where the Tx head is written back (pf_iface.h, told
@@ -17,16 +24,18 @@
  *  - the descriptors the tail writes post, read through the IOMMU domain
  *    the VF is attached to.
  *
- * The Rx tail page of a device that offers DMA logging is trapped for the
- * device's life (i40e_vf_mdev_dirty_offer()): a page the user has mapped
- * cannot be taken back from it safely until the sparse mmap re-evaluation
- * IRQ exists.  The Tx tails are not: the device only reads Tx buffers, and
+ * The Rx tail page of a migratable device is trapped for the device's
+ * life (i40e_vf_mdev_dirty_offer()): a page the user has mapped cannot be
+ * taken back from it safely until the sparse mmap re-evaluation IRQ
+ * exists.  The Tx tails are not: the device only reads Tx buffers, and
  * what it writes for Tx (descriptor write-back, head write-back) is in
  * every report whatever was posted.
  *
  * Locks: &i40e_vf_mdev_dirty.lock is taken inside the trap's lock and
- * inside the PF's, and takes no other lock itself (reading through the
- * IOMMU takes none that sleep).  Nothing here calls the PF.
+ * inside the PF's, and takes no other lock itself but dirty_pin.c's
+ * innermost (reading through the IOMMU takes none that sleep).  Pins are
+ * made by i40e_vf_mdev_dirty_sync() with none of these held.  Nothing
+ * here calls the PF.
  */
 
 #include <linux/bitfield.h>
@@ -44,6 +53,7 @@
 #include <linux/vfio.h>
 
 #include "dirty.h"
+#include "dirty_pin.h"
 #include "i40e_vf_mdev.h"
 
 /* The mailbox rings: ARQLEN/ATQLEN fields */
@@ -68,9 +78,11 @@ struct i40e_vf_mdev_dirty_aq {
  * @rx_set: bitmap of programmed Rx queues
  * @tx_set: bitmap of programmed Tx queues
  * @offered: the device offers DMA logging (i40e_vf_mdev_dirty_offer())
- * @tracking: DMA logging started and not stopped
+ * @logging: DMA logging started and not stopped
+ * @pinning: a save in a type1 container is pinning pages (@pin)
  * @lost: tracking could not keep up (no memory for a ring's slots):
- *	every report covers every tracked page until tracking stops
+ *	every report covers every tracked page until logging stops, and
+ *	the save that pins fails
  * @domain: the VF's IOMMU domain, looked up for each batch of reads
  * @set: pages owed to the next reports
  * @rx: the Rx rings' posted buffers
@@ -78,6 +90,7 @@ struct i40e_vf_mdev_dirty_aq {
  * @arq_geo: where @arq was configured from
  * @atq_geo: the mailbox send ring, which the device writes back
  * @arq_slot: slots of @arq, for its largest size
+ * @pin: the type1 outlet
  * @stats: counters for debugfs
  */
 struct i40e_vf_mdev_dirty {
@@ -88,7 +101,8 @@ struct i40e_vf_mdev_dirty {
 	unsigned long rx_set;
 	unsigned long tx_set;
 	bool offered;
-	bool tracking;
+	bool logging;
+	bool pinning;
 	bool lost;
 	struct iommu_domain *domain;
 	struct i40e_vf_mdev_dset set;
@@ -97,8 +111,30 @@ struct i40e_vf_mdev_dirty {
 	struct i40e_vf_mdev_dirty_aq arq_geo;
 	struct i40e_vf_mdev_dirty_aq atq_geo;
 	u64 *arq_slot;
+	struct i40e_vf_mdev_dpin *pin;
 	struct i40e_vf_mdev_dirty_stats stats;
 };
+
+/* The rings are followed while either outlet runs */
+static bool i40e_vf_mdev_dirty_active(const struct i40e_vf_mdev_dirty *d)
+{
+	return d->logging || d->pinning;
+}
+
+/* The device may write some bytes from now on, or no longer: for the pins */
+static void i40e_vf_mdev_dirty_pin_range(struct i40e_vf_mdev_dirty *d,
+					 u64 iova, u64 len, bool posted)
+{
+	lockdep_assert_held(&d->lock);
+	if (d->pinning)
+		i40e_vf_mdev_dpin_want(d->pin, iova, len, posted);
+}
+
+/* The bytes of ring @r itself, which the device writes back */
+static u64 i40e_vf_mdev_dirty_ring_len(const struct i40e_vf_mdev_dring *r)
+{
+	return (u64)r->count * r->desc_size;
+}
 
 static_assert(I40E_VF_MDEV_PF_MAX_QP <= BITS_PER_LONG);
 
@@ -194,6 +230,8 @@ static void i40e_vf_mdev_dirty_rx_setup(struct i40e_vf_mdev_dirty *d,
 		return;
 	}
 	i40e_vf_mdev_dring_attach(r, slot);
+	i40e_vf_mdev_dirty_pin_range(d, r->base,
+				     i40e_vf_mdev_dirty_ring_len(r), true);
 	i40e_vf_mdev_dirty_get_domain(d);
 	i40e_vf_mdev_dring_scan(r, &d->set, i40e_vf_mdev_dirty_read, d);
 }
@@ -213,8 +251,14 @@ static void i40e_vf_mdev_dirty_rx_free(struct i40e_vf_mdev_dirty *d,
 static void i40e_vf_mdev_dirty_rx_retire(struct i40e_vf_mdev_dirty *d,
 					 unsigned int q)
 {
+	struct i40e_vf_mdev_dring *r = &d->rx[q];
+
 	lockdep_assert_held(&d->lock);
-	i40e_vf_mdev_dring_retire(&d->rx[q], &d->set);
+	if (r->slot)
+		i40e_vf_mdev_dirty_pin_range(d, r->base,
+					     i40e_vf_mdev_dirty_ring_len(r),
+					     false);
+	i40e_vf_mdev_dring_retire(r, &d->set);
 	i40e_vf_mdev_dirty_rx_free(d, q);
 }
 
@@ -227,6 +271,19 @@ static void i40e_vf_mdev_dirty_tx_mark(struct i40e_vf_mdev_dirty *d,
 	i40e_vf_mdev_dset_mark(&d->set, g->base, (u64)g->count * g->desc_size);
 	if (g->head_wb_ena)
 		i40e_vf_mdev_dset_mark(&d->set, g->head_wb, sizeof(u32));
+}
+
+/* Tx queue @q lets the device write its ring and head from now on, or no more */
+static void i40e_vf_mdev_dirty_tx_pin(struct i40e_vf_mdev_dirty *d,
+				      unsigned int q, bool posted)
+{
+	const struct i40e_vf_mdev_pf_ring *g = &d->tx_geo[q];
+
+	i40e_vf_mdev_dirty_pin_range(d, g->base, (u64)g->count * g->desc_size,
+				     posted);
+	if (g->head_wb_ena)
+		i40e_vf_mdev_dirty_pin_range(d, g->head_wb, sizeof(u32),
+					     posted);
 }
 
 static struct i40e_vf_mdev_dirty_aq
@@ -264,10 +321,17 @@ static void i40e_vf_mdev_dirty_mbx_sync(struct i40e_vf_mdev_dirty *d,
 		i40e_vf_mdev_dset_mark(&d->set, d->atq_geo.base,
 				       (u64)d->atq_geo.count *
 				       I40E_VF_MDEV_AQ_DESC);
+		i40e_vf_mdev_dirty_pin_range(d, d->atq_geo.base,
+					     (u64)d->atq_geo.count *
+					     I40E_VF_MDEV_AQ_DESC, false);
 		d->atq_geo = atq;
+		i40e_vf_mdev_dirty_pin_range(d, atq.base, (u64)atq.count *
+					     I40E_VF_MDEV_AQ_DESC, true);
 	}
 	if (arq.base == d->arq_geo.base && arq.count == d->arq_geo.count)
 		return;
+	i40e_vf_mdev_dirty_pin_range(d, d->arq.base,
+				     i40e_vf_mdev_dirty_ring_len(&d->arq), false);
 	i40e_vf_mdev_dring_retire(&d->arq, &d->set);
 	d->arq_geo = arq;
 	/* count is at most 1023: always a geometry dring accepts */
@@ -276,6 +340,8 @@ static void i40e_vf_mdev_dirty_mbx_sync(struct i40e_vf_mdev_dirty *d,
 	memset(d->arq_slot, 0, i40e_vf_mdev_dring_slot_words(arq.count) *
 			       sizeof(u64));
 	i40e_vf_mdev_dring_attach(&d->arq, d->arq_slot);
+	i40e_vf_mdev_dirty_pin_range(d, d->arq.base,
+				     i40e_vf_mdev_dirty_ring_len(&d->arq), true);
 	i40e_vf_mdev_dirty_get_domain(d);
 	i40e_vf_mdev_dring_scan(&d->arq, &d->set, i40e_vf_mdev_dirty_read, d);
 }
@@ -308,11 +374,13 @@ static void i40e_vf_mdev_dirty_pf_reset(void *priv)
 	unsigned int q;
 
 	mutex_lock(&d->lock);
-	if (d->tracking) {
+	if (i40e_vf_mdev_dirty_active(d)) {
 		for (q = 0; q < I40E_VF_MDEV_PF_MAX_QP; q++) {
 			i40e_vf_mdev_dirty_rx_retire(d, q);
-			if (d->tx_set & BIT(q))
+			if (d->tx_set & BIT(q)) {
 				i40e_vf_mdev_dirty_tx_mark(d, q);
+				i40e_vf_mdev_dirty_tx_pin(d, q, false);
+			}
 		}
 		d->stats.resets++;
 	}
@@ -330,16 +398,19 @@ static void i40e_vf_mdev_dirty_pf_ring(void *priv, u16 q, bool tx,
 		return;
 	mutex_lock(&d->lock);
 	if (tx) {
-		if (d->tracking && (d->tx_set & BIT(q)))
+		if (i40e_vf_mdev_dirty_active(d) && (d->tx_set & BIT(q))) {
 			i40e_vf_mdev_dirty_tx_mark(d, q);
+			i40e_vf_mdev_dirty_tx_pin(d, q, false);
+		}
 		d->tx_geo[q] = *ring;
 		d->tx_set |= BIT(q);
+		i40e_vf_mdev_dirty_tx_pin(d, q, true);
 	} else {
-		if (d->tracking)
+		if (i40e_vf_mdev_dirty_active(d))
 			i40e_vf_mdev_dirty_rx_retire(d, q);
 		d->rx_geo[q] = *ring;
 		d->rx_set |= BIT(q);
-		if (d->tracking)
+		if (i40e_vf_mdev_dirty_active(d))
 			i40e_vf_mdev_dirty_rx_setup(d, q);
 	}
 	mutex_unlock(&d->lock);
@@ -359,10 +430,11 @@ const struct i40e_vf_mdev_pf_ops i40e_vf_mdev_dirty_pf_ops = {
  * @val: the value written
  * @mbx: the mailbox shadow, with the write in it
  *
- * Called by the trap, under its lock, after the write reached the VF.
+ * Called by the trap, under its lock, after the write reached the VF;
+ * the trap calls i40e_vf_mdev_dirty_sync() once it let go of its lock.
  * An Rx tail write posts buffers; a mailbox ring register write may move
  * the mailbox rings or post receive buffers.  Everything else, and
- * everything while not tracking, is a no-op.
+ * everything while neither outlet runs, is a no-op.
  */
 void i40e_vf_mdev_dirty_reg_write(struct i40e_vf_mdev_dev *idev, u64 offset,
 				  unsigned int size, u32 val,
@@ -374,11 +446,11 @@ void i40e_vf_mdev_dirty_reg_write(struct i40e_vf_mdev_dev *idev, u64 offset,
 	bool aq = offset >= I40E_VF_MDEV_MBX_START &&
 		  offset < I40E_VF_MDEV_MBX_END;
 
-	if (!d || !d->offered || (!rx && !aq))
+	if (!d || (!rx && !aq))
 		return;
 
 	mutex_lock(&d->lock);
-	if (!d->tracking)
+	if (!i40e_vf_mdev_dirty_active(d))
 		goto out;
 	i40e_vf_mdev_dirty_get_domain(d);
 	if (rx) {
@@ -402,16 +474,38 @@ out:
 	mutex_unlock(&d->lock);
 }
 
-/* ---- vfio_log_ops ---- */
+/* ---- following the rings, for either outlet ---- */
 
-/* Stop tracking and free what it used; caller holds d->lock */
-static void i40e_vf_mdev_dirty_stop_locked(struct i40e_vf_mdev_dirty *d)
+/*
+ * Start following the rings: read each Rx ring and the mailbox receive
+ * ring whole.  @mbx is the mailbox shadow, taken before d->lock.
+ */
+static int i40e_vf_mdev_dirty_activate(struct i40e_vf_mdev_dirty *d,
+				       const struct i40e_vf_mdev_mbx_shadow *mbx)
 {
 	unsigned int q;
 
 	lockdep_assert_held(&d->lock);
-	if (!d->tracking)
-		return;
+	d->arq_slot = kvcalloc(i40e_vf_mdev_dring_slot_words(I40E_VF_MDEV_AQ_MAX),
+			       sizeof(u64), GFP_KERNEL_ACCOUNT);
+	if (!d->arq_slot)
+		return -ENOMEM;
+	d->lost = false;
+	d->arq_geo = (struct i40e_vf_mdev_dirty_aq){ };
+	d->atq_geo = (struct i40e_vf_mdev_dirty_aq){ };
+	for (q = 0; q < I40E_VF_MDEV_PF_MAX_QP; q++)
+		if (d->rx_set & BIT(q))
+			i40e_vf_mdev_dirty_rx_setup(d, q);
+	i40e_vf_mdev_dirty_mbx_sync(d, mbx);
+	return 0;
+}
+
+/* Stop following the rings, once neither outlet runs */
+static void i40e_vf_mdev_dirty_deactivate(struct i40e_vf_mdev_dirty *d)
+{
+	unsigned int q;
+
+	lockdep_assert_held(&d->lock);
 	for (q = 0; q < I40E_VF_MDEV_PF_MAX_QP; q++)
 		i40e_vf_mdev_dirty_rx_free(d, q);
 	i40e_vf_mdev_dring_attach(&d->arq, NULL);
@@ -419,10 +513,24 @@ static void i40e_vf_mdev_dirty_stop_locked(struct i40e_vf_mdev_dirty *d)
 				  I40E_VF_MDEV_AQ_DESC, 0, 0);
 	kvfree(d->arq_slot);
 	d->arq_slot = NULL;
+	d->arq_geo = (struct i40e_vf_mdev_dirty_aq){ };
+	d->atq_geo = (struct i40e_vf_mdev_dirty_aq){ };
+	d->lost = false;
+}
+
+/* ---- vfio_log_ops ---- */
+
+/* Stop DMA logging and free what it used; caller holds d->lock */
+static void i40e_vf_mdev_dirty_stop_locked(struct i40e_vf_mdev_dirty *d)
+{
+	lockdep_assert_held(&d->lock);
+	if (!d->logging)
+		return;
 	kvfree(d->set.bits);
 	d->set.bits = NULL;
-	d->tracking = false;
-	d->lost = false;
+	d->logging = false;
+	if (!d->pinning)
+		i40e_vf_mdev_dirty_deactivate(d);
 	d->stats.stops++;
 }
 
@@ -435,7 +543,7 @@ static int i40e_vf_mdev_log_start(struct vfio_device *vdev,
 	struct i40e_vf_mdev_dirty *d = idev->dirty;
 	struct i40e_vf_mdev_mbx_shadow mbx;
 	struct interval_tree_node *node;
-	unsigned int nr = 0, q;
+	unsigned int nr = 0;
 	u64 *bits;
 	int ret;
 
@@ -455,7 +563,7 @@ static int i40e_vf_mdev_log_start(struct vfio_device *vdev,
 	i40e_vf_mdev_trap_mbx_snapshot(idev, &mbx);
 
 	mutex_lock(&d->lock);
-	if (d->tracking) {
+	if (d->logging) {
 		ret = -EBUSY;
 		goto out;
 	}
@@ -464,26 +572,23 @@ static int i40e_vf_mdev_log_start(struct vfio_device *vdev,
 		goto out;
 	bits = kvcalloc(i40e_vf_mdev_dset_words(&d->set), sizeof(u64),
 			GFP_KERNEL_ACCOUNT);
-	d->arq_slot = kvcalloc(i40e_vf_mdev_dring_slot_words(I40E_VF_MDEV_AQ_MAX),
-			       sizeof(u64), GFP_KERNEL_ACCOUNT);
-	if (!bits || !d->arq_slot) {
-		kvfree(bits);
-		kvfree(d->arq_slot);
-		d->arq_slot = NULL;
+	if (!bits) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	d->set.bits = bits;
-	d->tracking = true;
-	d->lost = false;
-	d->arq_geo = (struct i40e_vf_mdev_dirty_aq){ };
-	d->atq_geo = (struct i40e_vf_mdev_dirty_aq){ };
-
 	/* what the device may write from now on: the rings, read whole */
-	for (q = 0; q < I40E_VF_MDEV_PF_MAX_QP; q++)
-		if (d->rx_set & BIT(q))
-			i40e_vf_mdev_dirty_rx_setup(d, q);
-	i40e_vf_mdev_dirty_mbx_sync(d, &mbx);
+	if (!d->pinning) {
+		ret = i40e_vf_mdev_dirty_activate(d, &mbx);
+		if (ret) {
+			kvfree(bits);
+			goto out;
+		}
+	}
+	d->set.bits = bits;
+	/* rings the pins already followed blind: every page, every report */
+	if (d->lost)
+		i40e_vf_mdev_dset_mark_all(&d->set);
+	d->logging = true;
 	d->stats.starts++;
 out:
 	mutex_unlock(&d->lock);
@@ -547,7 +652,7 @@ static int i40e_vf_mdev_log_read_and_clear(struct vfio_device *vdev,
 	while (!done) {
 		runs->n = 0;
 		mutex_lock(&d->lock);
-		if (!d->tracking) {
+		if (!d->logging) {
 			mutex_unlock(&d->lock);
 			ret = -EINVAL;
 			break;
@@ -584,6 +689,179 @@ static const struct vfio_log_ops i40e_vf_mdev_log_ops = {
 MODULE_IMPORT_NS(IOMMUFD);
 #endif
 
+/* ---- the type1 outlet: pinned pages (dirty_pin.c) ---- */
+
+/*
+ * The device is in a type1 container: vfio_pin_pages() works for a device
+ * bound to iommufd only through an emulated access, which ours is not.
+ */
+static bool i40e_vf_mdev_dirty_type1(struct i40e_vf_mdev_dev *idev)
+{
+#if IS_ENABLED(CONFIG_IOMMUFD)
+	if (idev->core_device.vdev.iommufd_device)
+		return false;
+#endif
+	return true;
+}
+
+/* Tell the pins of, or take back from them, every ring and buffer */
+static void i40e_vf_mdev_dirty_pin_all(struct i40e_vf_mdev_dirty *d,
+				       bool posted)
+{
+	i40e_vf_mdev_dring_watch_t watch = posted ? i40e_vf_mdev_dpin_want :
+						    NULL;
+	unsigned int q;
+
+	lockdep_assert_held(&d->lock);
+	for (q = 0; q < I40E_VF_MDEV_PF_MAX_QP; q++) {
+		struct i40e_vf_mdev_dring *r = &d->rx[q];
+
+		if (r->slot)
+			i40e_vf_mdev_dirty_pin_range(d, r->base,
+						     i40e_vf_mdev_dirty_ring_len(r),
+						     posted);
+		i40e_vf_mdev_dring_set_watch(r, watch, d->pin);
+		if (d->tx_set & BIT(q))
+			i40e_vf_mdev_dirty_tx_pin(d, q, posted);
+	}
+	i40e_vf_mdev_dirty_pin_range(d, d->arq.base,
+				     i40e_vf_mdev_dirty_ring_len(&d->arq), posted);
+	i40e_vf_mdev_dring_set_watch(&d->arq, watch, d->pin);
+	i40e_vf_mdev_dirty_pin_range(d, d->atq_geo.base, (u64)d->atq_geo.count *
+				     I40E_VF_MDEV_AQ_DESC, posted);
+}
+
+/**
+ * i40e_vf_mdev_dirty_save_begin() - a save with PRE_COPY starts
+ * @idev: the device, the engine's state_mutex held
+ *
+ * In a type1 container, pins what the device may write from now on until
+ * i40e_vf_mdev_dirty_save_end(), which puts the VF's group in type1's
+ * pinned-page scope.  Elsewhere (iommufd: DMA logging) a no-op.  A failure
+ * fails the save at STOP_COPY (i40e_vf_mdev_dirty_save_final()).
+ */
+void i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev)
+{
+	struct i40e_vf_mdev_dirty *d = idev->dirty;
+	struct i40e_vf_mdev_mbx_shadow mbx;
+
+	if (!d || !d->pin || !i40e_vf_mdev_dirty_type1(idev))
+		return;
+	i40e_vf_mdev_trap_mbx_snapshot(idev, &mbx);
+
+	mutex_lock(&d->lock);
+	if (d->pinning)
+		goto out;
+	i40e_vf_mdev_dpin_begin(d->pin);
+	if (!d->logging && i40e_vf_mdev_dirty_activate(d, &mbx)) {
+		i40e_vf_mdev_dpin_fail(d->pin, "no memory to follow the VF's rings");
+		i40e_vf_mdev_dpin_end(d->pin);
+		goto out;
+	}
+	d->pinning = true;
+	i40e_vf_mdev_dirty_pin_all(d, true);
+out:
+	mutex_unlock(&d->lock);
+	i40e_vf_mdev_dpin_sync(d->pin, false);
+}
+
+/**
+ * i40e_vf_mdev_dirty_save_end() - the save ended, however
+ * @idev: the device, the engine's state_mutex held
+ *
+ * Takes only this file's lock and the pins' innermost, so that a device
+ * reset may end a save: the pages are unpinned by the next
+ * i40e_vf_mdev_dirty_sync() (the next trapped access, state change or the
+ * close).
+ */
+void i40e_vf_mdev_dirty_save_end(struct i40e_vf_mdev_dev *idev)
+{
+	struct i40e_vf_mdev_dirty *d = idev->dirty;
+
+	if (!d)
+		return;
+	mutex_lock(&d->lock);
+	if (d->pinning) {
+		i40e_vf_mdev_dirty_pin_all(d, false);
+		i40e_vf_mdev_dpin_end(d->pin);
+		d->pinning = false;
+		if (!d->logging)
+			i40e_vf_mdev_dirty_deactivate(d);
+	}
+	mutex_unlock(&d->lock);
+}
+
+/**
+ * i40e_vf_mdev_dirty_save_final() - the VF stopped: the last pins
+ * @idev: the device, the engine's state_mutex held, entering STOP_COPY
+ *
+ * Pins what the last writes call for before type1's last report, which
+ * QEMU asks for after it stopped the device.  A user that tracks through
+ * DMA logging does not need the pins, whatever became of them.
+ *
+ * Return: 0, or -EIO if this save's pins cannot be trusted (logged): the
+ * migration would lose pages the VF wrote.
+ */
+int i40e_vf_mdev_dirty_save_final(struct i40e_vf_mdev_dev *idev)
+{
+	struct i40e_vf_mdev_dirty *d = idev->dirty;
+	bool pinning, logging;
+	const char *why;
+
+	if (!d || !d->pin || !i40e_vf_mdev_dirty_type1(idev))
+		return 0;
+	mutex_lock(&d->lock);
+	pinning = d->pinning;
+	logging = d->logging;
+	if (pinning && d->lost)
+		i40e_vf_mdev_dpin_fail(d->pin, "the VF's rings could not be followed");
+	mutex_unlock(&d->lock);
+
+	if (pinning)
+		i40e_vf_mdev_dpin_sync(d->pin, true);
+	/* this save's, a start that failed included */
+	why = i40e_vf_mdev_dpin_failed(d->pin);
+	if (!why || logging)
+		return 0;
+	pci_err(idev->core_device.pdev,
+		"migration refused: dirty tracking through type1's pinned pages failed: %s\n",
+		why);
+	return -EIO;
+}
+
+/**
+ * i40e_vf_mdev_dirty_sync() - make the pins what the device may write
+ * @idev: the device
+ *
+ * After a trapped access (without the trap's lock) and a migration state
+ * change; a no-op when nothing changed.  Takes type1's lock and the user's
+ * mmap_lock.
+ */
+void i40e_vf_mdev_dirty_sync(struct i40e_vf_mdev_dev *idev)
+{
+	struct i40e_vf_mdev_dirty *d = idev->dirty;
+
+	if (d && d->pin)
+		i40e_vf_mdev_dpin_sync(d->pin, false);
+}
+
+/**
+ * i40e_vf_mdev_dirty_unmap() - the user unmaps an IOVA range (type1)
+ * @idev: the device
+ * @iova: first byte
+ * @len: bytes
+ *
+ * From vfio_device_ops.dma_unmap: what is pinned there is unpinned.
+ */
+void i40e_vf_mdev_dirty_unmap(struct i40e_vf_mdev_dev *idev, u64 iova,
+			      u64 len)
+{
+	struct i40e_vf_mdev_dirty *d = idev->dirty;
+
+	if (d && d->pin)
+		i40e_vf_mdev_dpin_unmap(d->pin, iova, len);
+}
+
 /* ---- life cycle ---- */
 
 /**
@@ -603,37 +881,42 @@ int i40e_vf_mdev_dirty_init(struct i40e_vf_mdev_dev *idev)
 	if (!d)
 		return -ENOMEM;
 	d->idev = idev;
+	d->pin = i40e_vf_mdev_dpin_alloc(&idev->core_device.vdev);
+	if (!d->pin) {
+		kfree(d);
+		return -ENOMEM;
+	}
 	mutex_init(&d->lock);
 	idev->dirty = d;
 	return 0;
 }
 
 /**
- * i40e_vf_mdev_dirty_offer() - offer DMA logging for a migratable device
+ * i40e_vf_mdev_dirty_offer() - dirty tracking for a migratable device
  * @idev: the device, not yet registered, with its trap set up
  *
- * Sets the device's log_ops, and traps the Rx tail page for good (see the
- * top of this file).  A kernel built without CONFIG_IOMMUFD_DRIVER (no
- * IOMMUFD, no other driver with DMA logging: Debian 12's) has a stub for
- * the bitmap the VFIO core hands reports to userspace with, so every
- * REPORT would fail: nothing is offered and nothing trapped there, and
- * the kernel log says so.
+ * Traps the Rx tail page for good (see the top of this file), which both
+ * outlets need, and offers DMA logging (the device's log_ops).  A kernel
+ * built without CONFIG_IOMMUFD_DRIVER (no IOMMUFD, no other driver with
+ * DMA logging: Debian 12's) has a stub for the bitmap the VFIO core hands
+ * reports to userspace with, so every REPORT would fail: there DMA logging
+ * is not offered, and the kernel log says so; the type1 outlet remains.
  */
 void i40e_vf_mdev_dirty_offer(struct i40e_vf_mdev_dev *idev)
 {
+	i40e_vf_mdev_trap_keep_rx_tails(idev);
 	if (!IS_ENABLED(CONFIG_IOMMUFD_DRIVER)) {
 		pci_info(idev->core_device.pdev,
-			 "no DMA logging: this kernel has no CONFIG_IOMMUFD_DRIVER to report it with (Documentation/migration.rst)\n");
+			 "no DMA logging: this kernel has no CONFIG_IOMMUFD_DRIVER to report it with; dirty pages go through a type1 container's pinned pages only (Documentation/migration.rst)\n");
 		return;
 	}
-	i40e_vf_mdev_trap_keep_rx_tails(idev);
 	idev->core_device.vdev.log_ops = &i40e_vf_mdev_log_ops;
 	idev->dirty->offered = true;
 }
 
 /**
- * i40e_vf_mdev_dirty_close() - the user closed the device: tracking ends
- * @idev: the device
+ * i40e_vf_mdev_dirty_close() - the user is closing the device: tracking ends
+ * @idev: the device, still open (pages are unpinned)
  */
 void i40e_vf_mdev_dirty_close(struct i40e_vf_mdev_dev *idev)
 {
@@ -644,6 +927,8 @@ void i40e_vf_mdev_dirty_close(struct i40e_vf_mdev_dev *idev)
 	mutex_lock(&d->lock);
 	i40e_vf_mdev_dirty_stop_locked(d);
 	mutex_unlock(&d->lock);
+	i40e_vf_mdev_dirty_save_end(idev);
+	i40e_vf_mdev_dirty_sync(idev);
 }
 
 /**
@@ -656,7 +941,10 @@ void i40e_vf_mdev_dirty_release(struct i40e_vf_mdev_dev *idev)
 
 	if (!d)
 		return;
-	i40e_vf_mdev_dirty_close(idev);
+	mutex_lock(&d->lock);
+	i40e_vf_mdev_dirty_stop_locked(d);
+	mutex_unlock(&d->lock);
+	i40e_vf_mdev_dpin_free(d->pin);
 	mutex_destroy(&d->lock);
 	kfree(d);
 	idev->dirty = NULL;
@@ -667,7 +955,7 @@ void i40e_vf_mdev_dirty_release(struct i40e_vf_mdev_dev *idev)
  * @idev: the device
  * @st: where to copy them
  *
- * Return: true if the device offers DMA logging.
+ * Return: true if the device tracks dirty pages (it is migratable).
  */
 bool i40e_vf_mdev_dirty_stats(struct i40e_vf_mdev_dev *idev,
 			      struct i40e_vf_mdev_dirty_stats *st)
@@ -675,11 +963,13 @@ bool i40e_vf_mdev_dirty_stats(struct i40e_vf_mdev_dev *idev,
 	struct i40e_vf_mdev_dirty *d = idev->dirty;
 	unsigned int q;
 
-	if (!d || !d->offered)
+	if (!d)
 		return false;
 	mutex_lock(&d->lock);
 	*st = d->stats;
-	st->tracking = d->tracking;
+	st->offered = d->offered;
+	st->tracking = d->logging;
+	st->pinning = d->pinning;
 	st->lost = d->lost;
 	st->marked = d->set.marked;
 	for (q = 0; q < I40E_VF_MDEV_PF_MAX_QP; q++) {
@@ -691,5 +981,7 @@ bool i40e_vf_mdev_dirty_stats(struct i40e_vf_mdev_dev *idev,
 	st->rx_queues = hweight_long(d->rx_set);
 	st->tx_queues = hweight_long(d->tx_set);
 	mutex_unlock(&d->lock);
+	/* not under d->lock, which is taken under mmap_lock's users */
+	i40e_vf_mdev_dpin_stats(d->pin, &st->pin);
 	return true;
 }

@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 
+#include "dirty_pin.h"
 #include "dirty_set.h"
 #include "pf_iface.h"
 
@@ -23,7 +24,9 @@ struct i40e_vf_mdev_mbx_shadow;
  * @rx_posts: Rx tail writes handled while tracking
  * @resets: VF resets while tracking
  * @read_faults: descriptor reads that found no memory
+ * @offered: the device offers DMA logging
  * @tracking: logging is on
+ * @pinning: a save in a type1 container pins what the device may write
  * @lost: the current tracking fell back to reporting every page
  * @marked: pages marked owed during the current tracking
  * @descs: Rx descriptors read
@@ -32,6 +35,7 @@ struct i40e_vf_mdev_mbx_shadow;
  * @bad_tails: Rx tail values past the ring
  * @rx_queues: Rx queues the PF programmed
  * @tx_queues: Tx queues the PF programmed
+ * @pin: the type1 outlet's counters
  */
 struct i40e_vf_mdev_dirty_stats {
 	u64 starts;
@@ -41,7 +45,9 @@ struct i40e_vf_mdev_dirty_stats {
 	u64 rx_posts;
 	u64 resets;
 	u64 read_faults;
+	bool offered;
 	bool tracking;
+	bool pinning;
 	bool lost;
 	u64 marked;
 	u64 descs;
@@ -50,6 +56,7 @@ struct i40e_vf_mdev_dirty_stats {
 	u64 bad_tails;
 	unsigned int rx_queues;
 	unsigned int tx_queues;
+	struct i40e_vf_mdev_dpin_stats pin;
 };
 
 extern const struct i40e_vf_mdev_pf_ops i40e_vf_mdev_dirty_pf_ops;
@@ -58,6 +65,12 @@ int i40e_vf_mdev_dirty_init(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_dirty_offer(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_dirty_close(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_dirty_release(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_dirty_save_end(struct i40e_vf_mdev_dev *idev);
+int i40e_vf_mdev_dirty_save_final(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_dirty_sync(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_dirty_unmap(struct i40e_vf_mdev_dev *idev, u64 iova,
+			      u64 len);
 void i40e_vf_mdev_dirty_reg_write(struct i40e_vf_mdev_dev *idev, u64 offset,
 				  unsigned int size, u32 val,
 				  const struct i40e_vf_mdev_mbx_shadow *mbx);

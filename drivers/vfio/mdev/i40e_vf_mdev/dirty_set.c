@@ -357,6 +357,20 @@ static void dring_mark_slot(const struct i40e_vf_mdev_dring *r,
 	i40e_vf_mdev_dset_mark(s, sl[1], upper_32_bits(sl[2]));
 }
 
+/* Tell the watcher, if any, of slot @i's buffers */
+static void dring_watch_slot(const struct i40e_vf_mdev_dring *r, u32 i,
+			     bool posted)
+{
+	const u64 *sl = &r->slot[(size_t)i * DRING_SLOT_WORDS];
+
+	if (!r->watch)
+		return;
+	if (lower_32_bits(sl[2]))
+		r->watch(r->watch_ctx, sl[0], lower_32_bits(sl[2]), posted);
+	if (upper_32_bits(sl[2]))
+		r->watch(r->watch_ctx, sl[1], upper_32_bits(sl[2]), posted);
+}
+
 /* Retire what slot @i held and take what its descriptor holds now */
 static void dring_fill(struct i40e_vf_mdev_dring *r,
 		       struct i40e_vf_mdev_dset *s, u32 i,
@@ -368,6 +382,7 @@ static void dring_fill(struct i40e_vf_mdev_dring *r,
 	u64 a0 = 0, a1 = 0;
 
 	dring_mark_slot(r, s, i);
+	dring_watch_slot(r, i, false);
 	sl[0] = 0;
 	sl[1] = 0;
 	sl[2] = 0;
@@ -400,6 +415,7 @@ static void dring_fill(struct i40e_vf_mdev_dring *r,
 	sl[0] = a0;
 	sl[1] = a1;
 	sl[2] = (u64)len1 << 32 | len0;
+	dring_watch_slot(r, i, true);
 }
 
 /**
@@ -515,10 +531,42 @@ EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_dring_mark);
 void i40e_vf_mdev_dring_retire(struct i40e_vf_mdev_dring *r,
 			       struct i40e_vf_mdev_dset *s)
 {
+	u32 i;
+
 	i40e_vf_mdev_dring_mark(r, s);
-	if (r->slot)
+	if (r->slot) {
+		for (i = 0; i < r->count; i++)
+			dring_watch_slot(r, i, false);
 		memset(r->slot, 0, i40e_vf_mdev_dring_slot_words(r->count) *
 				   sizeof(u64));
+	}
 	r->tail_known = false;
 }
 EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_dring_retire);
+
+/**
+ * i40e_vf_mdev_dring_set_watch() - follow a ring's buffers one by one
+ * @r: the ring
+ * @watch: told of every buffer a slot takes or lets go of from now on;
+ *	NULL to stop
+ * @ctx: passed to @watch
+ *
+ * A new watcher is told of the buffers the slots hold now, as posted; a
+ * watcher that goes is told of them as let go of, so that what each one
+ * was told balances.  The ring's geometry and the slots stay as they are.
+ */
+void i40e_vf_mdev_dring_set_watch(struct i40e_vf_mdev_dring *r,
+				  i40e_vf_mdev_dring_watch_t watch, void *ctx)
+{
+	u32 i;
+
+	if (r->watch && r->slot)
+		for (i = 0; i < r->count; i++)
+			dring_watch_slot(r, i, false);
+	r->watch = watch;
+	r->watch_ctx = ctx;
+	if (r->watch && r->slot)
+		for (i = 0; i < r->count; i++)
+			dring_watch_slot(r, i, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(i40e_vf_mdev_dring_set_watch);

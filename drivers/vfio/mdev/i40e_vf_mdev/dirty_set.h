@@ -155,6 +155,24 @@ typedef int (*i40e_vf_mdev_dring_read_t)(void *ctx, u64 iova, void *buf,
 					 unsigned int len);
 
 /**
+ * typedef i40e_vf_mdev_dring_watch_t - told of the buffers a ring's slots
+ * take and let go of
+ * @ctx: the caller's
+ * @iova: first byte of the buffer
+ * @len: its length in bytes, never 0
+ * @posted: true when a slot takes it (the device may write it from now
+ *	on), false when the slot lets go of it (the device may have written
+ *	it before, and will not through this slot again)
+ *
+ * For an outlet that follows the posted buffers one by one rather than
+ * through a report (the type1 pinned-page scope, dirty_pin.c).  Every
+ * buffer told as posted is told as let go of exactly once, when its slot
+ * is filled again or the ring retires.
+ */
+typedef void (*i40e_vf_mdev_dring_watch_t)(void *ctx, u64 iova, u64 len,
+					   bool posted);
+
+/**
  * struct i40e_vf_mdev_dring - a ring whose descriptors give the device
  * buffers to write
  * @kind: descriptor layout
@@ -171,6 +189,8 @@ typedef int (*i40e_vf_mdev_dring_read_t)(void *ctx, u64 iova, void *buf,
  *	and their lengths in the low and high halves of the third; the
  *	caller's memory, i40e_vf_mdev_dring_slot_words() u64s, or NULL
  *	until attached
+ * @watch: told of the buffers the slots take and let go of; NULL for none
+ * @watch_ctx: passed to @watch
  * @stats: counters
  */
 struct i40e_vf_mdev_dring {
@@ -183,6 +203,8 @@ struct i40e_vf_mdev_dring {
 	u16 tail;
 	bool tail_known;
 	u64 *slot;
+	i40e_vf_mdev_dring_watch_t watch;
+	void *watch_ctx;
 	struct i40e_vf_mdev_dring_stats stats;
 };
 
@@ -203,5 +225,7 @@ void i40e_vf_mdev_dring_mark(const struct i40e_vf_mdev_dring *r,
 			     struct i40e_vf_mdev_dset *s);
 void i40e_vf_mdev_dring_retire(struct i40e_vf_mdev_dring *r,
 			       struct i40e_vf_mdev_dset *s);
+void i40e_vf_mdev_dring_set_watch(struct i40e_vf_mdev_dring *r,
+				  i40e_vf_mdev_dring_watch_t watch, void *ctx);
 
 #endif /* I40E_VF_MDEV_DIRTY_SET_H */

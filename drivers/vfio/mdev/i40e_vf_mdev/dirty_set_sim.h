@@ -48,6 +48,19 @@ struct sim {
 	unsigned int misses;
 	unsigned int first_miss_page;
 	unsigned long writes, reports, reported_pages, emitted;
+	/*
+	 * The type1 outlet (dirty_pin.c's rules, through the rings' watch)
+	 * and a model of type1: a pin from zero sets a page's bit, a report
+	 * hands out the bits and every pinned page.
+	 */
+	u16 want[SIM_PAGES];
+	bool pinned[SIM_PAGES];
+	bool t1bit[SIM_PAGES];
+	bool t1pending[SIM_PAGES];	/* written, not yet in a type1 report */
+	bool pin_broken;		/* negative control: no pin at unpin */
+	unsigned int t1misses;
+	unsigned int t1_first_miss_page;
+	unsigned long t1reported_pages, pins, unpins;
 };
 
 static int sim_read(void *ctx, u64 iova, void *buf, unsigned int len)
@@ -73,6 +86,8 @@ static void sim_dev_write(struct sim *sm, u64 iova, u64 len, u8 val)
 		sm->mem[a] = val;
 		if (sm->tracking && sm->in_range[a / SIM_PAGE])
 			sm->pending[a / SIM_PAGE] = true;
+		if (sm->tracking)
+			sm->t1pending[a / SIM_PAGE] = true;
 	}
 	sm->writes++;
 }
@@ -91,6 +106,42 @@ static bool sim_emit(void *ctx, u64 iova, u64 len)
 	return ++sm->emitted % 3 != 0;
 }
 
+/* The type1 outlet: pin what the device may write, pin again at unpin */
+static void sim_watch(void *ctx, u64 iova, u64 len, bool posted)
+{
+	struct sim *sm = ctx;
+	u64 p;
+
+	for (p = iova / SIM_PAGE; p <= (iova + len - 1) / SIM_PAGE; p++) {
+		if (p >= SIM_PAGES)
+			break;		/* not memory: no pin, no write */
+		if (posted) {
+			if (!sm->want[p]++) {
+				sm->pinned[p] = true;
+				sm->t1bit[p] = true;
+				sm->pins++;
+			}
+		} else if (!sm->want[p]) {
+			sm->t1misses++;		/* let go of more than taken */
+		} else if (!--sm->want[p]) {
+			sm->pinned[p] = false;
+			if (!sm->pin_broken)
+				sm->t1bit[p] = true;
+			sm->unpins++;
+		}
+	}
+}
+
+/* The bytes of ring @r itself, for the type1 outlet */
+static void sim_watch_ring(struct sim *sm, unsigned int r, bool posted)
+{
+	const struct i40e_vf_mdev_dring *ring = &sm->ring[r];
+
+	if (ring->count)
+		sim_watch(sm, ring->base, (u64)ring->count * ring->desc_size,
+			  posted);
+}
+
 /* Configure ring @r: Rx (16- or 32-byte descriptors) or the mailbox */
 static void sim_config(struct sim *sm, unsigned int r, u64 base, u32 count,
 		       u32 dsize, u32 data_len, u32 hdr_len)
@@ -98,17 +149,25 @@ static void sim_config(struct sim *sm, unsigned int r, u64 base, u32 count,
 	enum i40e_vf_mdev_dring_kind kind = r ? I40E_VF_MDEV_DRING_ARQ :
 						I40E_VF_MDEV_DRING_RX;
 
-	if (sm->tracking)
+	if (sm->tracking) {
+		sim_watch_ring(sm, r, false);
 		i40e_vf_mdev_dring_retire(&sm->ring[r], &sm->set);
+	}
 	if (i40e_vf_mdev_dring_config(&sm->ring[r], kind, base, count, dsize,
-				      data_len, hdr_len))
+				      data_len, hdr_len)) {
+		/* refused: the old ring stays, empty */
+		if (sm->tracking)
+			sim_watch_ring(sm, r, true);
 		return;
+	}
 	memset(sm->slots[r], 0, sizeof(sm->slots[r]));
 	i40e_vf_mdev_dring_attach(&sm->ring[r], sm->slots[r]);
 	sm->dev[r].head = 0;
 	sm->dev[r].tail = 0;
-	if (sm->tracking)
+	if (sm->tracking) {
+		sim_watch_ring(sm, r, true);
 		i40e_vf_mdev_dring_scan(&sm->ring[r], &sm->set, sim_read, sm);
+	}
 }
 
 /* The guest writes descriptor @slot of ring @r with buffer @addr */
@@ -217,6 +276,20 @@ static void sim_report(struct sim *sm, u32 p0, u32 n)
 		}
 	}
 	sm->reports++;
+
+	/* type1's report at the same time, of every page */
+	for (p = 0; p < SIM_PAGES; p++) {
+		bool reported = sm->t1bit[p] || sm->pinned[p];
+
+		sm->t1bit[p] = false;
+		sm->t1reported_pages += reported;
+		if (sm->t1pending[p] && !reported) {
+			if (!sm->t1misses)
+				sm->t1_first_miss_page = p;
+			sm->t1misses++;
+		}
+		sm->t1pending[p] = false;
+	}
 }
 
 /* Tracking starts over two ranges with a gap: pages [0, 40) and [48, 88) */
@@ -240,6 +313,9 @@ static void sim_start(struct sim *sm)
 	}
 	sm->tracking = true;
 	for (r = 0; r < SIM_RINGS; r++) {
+		/* the type1 outlet follows the rings from the start on */
+		sim_watch_ring(sm, r, true);
+		i40e_vf_mdev_dring_set_watch(&sm->ring[r], sim_watch, sm);
 		i40e_vf_mdev_dring_scan(&sm->ring[r], &sm->set, sim_read, sm);
 		/* the driver reads the tail register, when it can */
 		if (r == 0)
@@ -251,10 +327,20 @@ static void sim_start(struct sim *sm)
 /* Reports everything and ends tracking: the final round */
 static void sim_stop(struct sim *sm)
 {
+	unsigned int r, p;
+
 	if (!sm->tracking)
 		return;
 	sim_report(sm, 0, SIM_PAGES);
 	sm->tracking = false;
+	for (r = 0; r < SIM_RINGS; r++) {
+		i40e_vf_mdev_dring_set_watch(&sm->ring[r], NULL, NULL);
+		sim_watch_ring(sm, r, false);
+	}
+	/* what the type1 outlet was told balances: nothing stays pinned */
+	for (p = 0; p < SIM_PAGES; p++)
+		if (sm->want[p] || sm->pinned[p])
+			sm->t1misses++;
 }
 
 static void sim_init(struct sim *sm)

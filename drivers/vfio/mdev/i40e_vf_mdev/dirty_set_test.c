@@ -416,7 +416,7 @@ static void sim_run(struct sim *sm, u64 seed, unsigned int steps)
 static void simulated_no_miss(struct kunit *test)
 {
 	static struct sim sm;
-	unsigned long writes = 0, reports = 0, rescans = 0;
+	unsigned long writes = 0, reports = 0, rescans = 0, pins = 0, unpins = 0;
 	unsigned int seed;
 
 	for (seed = 0; seed < SIM_SEEDS; seed++) {
@@ -424,6 +424,11 @@ static void simulated_no_miss(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, sm.misses, 0U,
 				    "seed %u: page %u written and not reported",
 				    seed, sm.first_miss_page);
+		KUNIT_EXPECT_EQ_MSG(test, sm.t1misses, 0U,
+				    "seed %u: page %u written and not in type1's report (or pins unbalanced)",
+				    seed, sm.t1_first_miss_page);
+		pins += sm.pins;
+		unpins += sm.unpins;
 		writes += sm.writes;
 		reports += sm.reports;
 		rescans += sm.ring[0].stats.rescans;
@@ -432,13 +437,18 @@ static void simulated_no_miss(struct kunit *test)
 	KUNIT_EXPECT_GT(test, writes, 300UL * SIM_SEEDS);
 	KUNIT_EXPECT_GT(test, reports, 30UL * SIM_SEEDS);
 	KUNIT_EXPECT_GT(test, rescans, (unsigned long)SIM_SEEDS);
+	KUNIT_EXPECT_GT(test, pins, 100UL * SIM_SEEDS);
+	KUNIT_EXPECT_GT(test, unpins, 100UL * SIM_SEEDS);
 }
 
-/* Reports that leave out the rings' current buffers do miss writes */
+/*
+ * Reports that leave out the rings' current buffers do miss writes, and
+ * so do pins let go of without being pinned once more
+ */
 static void simulated_negative_control(struct kunit *test)
 {
 	static struct sim sm;
-	unsigned int seed, missed = 0;
+	unsigned int seed, missed = 0, t1missed = 0;
 
 	for (seed = 0; seed < 20; seed++) {
 		u64 x = seed * 0x9e3779b97f4a7c15ULL + 1;
@@ -447,14 +457,39 @@ static void simulated_negative_control(struct kunit *test)
 
 		sim_init(&sm);
 		sm.broken = true;
+		sm.pin_broken = true;
 		for (i = 0; i < 3000; i++) {
 			put_unaligned_le64(prng(&x), b);
 			sim_step(&sm, b);
 		}
 		sim_stop(&sm);
 		missed += sm.misses;
+		t1missed += sm.t1misses;
 	}
 	KUNIT_EXPECT_GT(test, missed, 0U);
+	KUNIT_EXPECT_GT(test, t1missed, 0U);
+}
+
+/* A watcher is told of every buffer once as posted, once as let go of */
+static void dring_watch_balance(struct kunit *test)
+{
+	static struct sim sm;
+	unsigned int p, r;
+
+	sim_run(&sm, 7, 500);
+	/* sim_run() ended with sim_stop(): a new watcher, then none */
+	for (r = 0; r < SIM_RINGS; r++)
+		i40e_vf_mdev_dring_set_watch(&sm.ring[r], sim_watch, &sm);
+	sm.tracking = true;
+	for (p = 0; p < SIM_PAGES; p++)
+		if (sm.want[p])
+			break;
+	KUNIT_EXPECT_LT(test, p, (unsigned int)SIM_PAGES);
+	for (r = 0; r < SIM_RINGS; r++)
+		i40e_vf_mdev_dring_retire(&sm.ring[r], &sm.set);
+	for (p = 0; p < SIM_PAGES; p++)
+		KUNIT_EXPECT_EQ_MSG(test, sm.want[p], 0, "page %u", p);
+	KUNIT_EXPECT_EQ(test, sm.t1misses, 0U);
 }
 
 static struct kunit_case dirty_set_cases[] = {
@@ -465,6 +500,7 @@ static struct kunit_case dirty_set_cases[] = {
 	KUNIT_CASE(dring_hsplit_arq),
 	KUNIT_CASE(simulated_no_miss),
 	KUNIT_CASE(simulated_negative_control),
+	KUNIT_CASE(dring_watch_balance),
 	{}
 };
 

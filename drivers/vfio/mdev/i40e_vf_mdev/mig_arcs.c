@@ -23,6 +23,7 @@
 
 #include <linux/file.h>
 
+#include "dirty.h"
 #include "mig_engine.h"
 #include "i40e_vf_mdev_trace.h"
 
@@ -95,9 +96,13 @@ static int i40e_vf_mdev_mig_save_start(struct i40e_vf_mdev_mig *mig,
 	if (ret)
 		return ret;
 	ret = i40e_vf_mdev_mig_new_fd(mig, mig->save_sess, filp);
-	if (ret)
+	if (ret) {
 		i40e_vf_mdev_mig_save_close(mig);
-	return ret;
+		return ret;
+	}
+	/* From PRE_COPY on, a type1 user learns of DMA from pinned pages */
+	i40e_vf_mdev_dirty_save_begin(mig->idev);
+	return 0;
 }
 
 /*
@@ -155,7 +160,10 @@ static int i40e_vf_mdev_mig_step(struct i40e_vf_mdev_mig *mig,
 		ret = i40e_vf_mdev_mig_freeze(mig, true);
 		if (ret)
 			break;
-		ret = i40e_vf_mdev_mig_save_final(mig);
+		/* The VF is stopped: its last pins, or why they failed */
+		ret = i40e_vf_mdev_dirty_save_final(mig->idev);
+		if (!ret)
+			ret = i40e_vf_mdev_mig_save_final(mig);
 		if (ret && i40e_vf_mdev_mig_freeze(mig, false))
 			next = VFIO_DEVICE_STATE_ERROR;
 		break;
@@ -205,6 +213,8 @@ static int i40e_vf_mdev_mig_step(struct i40e_vf_mdev_mig *mig,
 #undef ARC
 
 	trace_i40e_vf_mdev_mig_arc(i40e_vf_mdev_mig_dev(mig), cur, next, ret);
+	/* Pins an ended save left (i40e_vf_mdev_dirty_save_end()) go now */
+	i40e_vf_mdev_dirty_sync(mig->idev);
 	if (!ret || next == VFIO_DEVICE_STATE_ERROR) {
 		if (ret)
 			dev_err(i40e_vf_mdev_mig_dev(mig),

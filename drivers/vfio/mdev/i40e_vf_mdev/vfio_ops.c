@@ -198,6 +198,16 @@ static int i40e_vf_mdev_mmap(struct vfio_device *core_vdev,
 }
 
 /*
+ * A type1 user unmaps an IOVA range: dirty tracking unpins what it pinned
+ * there (dirty_pin.c).  Having the op lets the device pin at all.
+ */
+static void i40e_vf_mdev_dma_unmap(struct vfio_device *core_vdev, u64 iova,
+				   u64 length)
+{
+	i40e_vf_mdev_dirty_unmap(to_i40e_vf_mdev_dev(core_vdev), iova, length);
+}
+
+/*
  * The vfio device is registered on the VF, so vfio would otherwise match
  * the VF's PCI name and let VFIO_GROUP_GET_DEVICE_FD open it around the
  * mdev.  Only the UUID of an attached mdev matches; with none, nothing.
@@ -220,6 +230,7 @@ const struct vfio_device_ops i40e_vf_mdev_vfio_ops = {
 	.mmap = i40e_vf_mdev_mmap,
 	.request = vfio_pci_core_request,
 	.match = i40e_vf_mdev_match,
+	.dma_unmap = i40e_vf_mdev_dma_unmap,
 	.bind_iommufd = vfio_iommufd_physical_bind,
 	.unbind_iommufd = vfio_iommufd_physical_unbind,
 	.attach_ioas = vfio_iommufd_physical_attach_ioas,
