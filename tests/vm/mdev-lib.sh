@@ -85,7 +85,7 @@ trap_delta() {
 # before the transfers); since the count grows with the window's
 # duration, the bound leaves room for slower kernels.
 MDEV_PKTS_PER_MBX=${MDEV_PKTS_PER_MBX:-4}
-# A device that offers DMA logging keeps its Rx tail page trapped for dirty
+# A migratable device keeps its Rx tail page trapped for dirty
 # tracking (Documentation/migration.rst): iavf writes an Rx tail once per
 # 16 buffers it gives back at least (IAVF_RX_BUFFER_WRITE), one buffer per
 # received frame of a 1500-byte MTU, so at most one trap per 16 frames
@@ -148,7 +148,7 @@ mdev_traps_steady() {
 # traffic) still passes verified traffic, the tx_tail counter moves in
 # both directions, and mdev_traps_quiet, the steady-state check, fails
 # for both.  trap_tail is cleared afterwards (the Rx tail page stays
-# trapped on a device that offers DMA logging).
+# trapped on a migratable device).
 mdev_trap_tail_control() {
 	local name=$1 u=$2 what=$3 L2_MODULES=iavf L2T_BYTES=300000 L2T_UDP_COUNT=100
 	local knob=$MDEV_DBG/$2/trap_tail b a dir rx_kept
@@ -210,7 +210,7 @@ mdev_vf0_create() {
 # the mdev: L2's VF has $VF_MAC, the trap counters show no Tx tail trap
 # and no read/write of a page QEMU could have mapped during the peer's bulk
 # transfer, mailbox traps happened, Rx tail traps happened if and only if
-# the device offers DMA logging (dirty tracking); prints the throughput.
+# the device is migratable (dirty tracking); prints the throughput.
 mdev_l2_traps() {
 	local name=$1 u=$2 log=$3 r1 r2
 	check "$name: L2 VF has the MAC the PF set" grep -q "L2-MAC $VF_MAC" "$log"
@@ -220,11 +220,11 @@ mdev_l2_traps() {
 	check "$name: mailbox traps happened (the trap is in the path: $(trap_count "$u" mailbox))" \
 		test "$(trap_count "$u" mailbox)" -gt 10
 	check "$name: 0 Tx tail traps over the whole run" test "$(trap_count "$u" tx_tail)" = 0
-	if grep -qx 'offered yes' "$MDEV_DBG/$u/dirty"; then
-		check "$name: DMA logging offered: Rx tail writes trapped for dirty tracking ($(trap_count "$u" rx_tail))" \
-			test "$(trap_count "$u" rx_tail)" -gt 0
+	if grep -q '^pinning ' "$MDEV_DBG/$u/dirty"; then
+		check "$name: migratable: Rx tail page trapped, its writes trapped for dirty tracking ($(trap_count "$u" rx_tail))" \
+			sh -c "grep -q '^trapped 0x2000-0x2fff' '$MDEV_DBG/$u/traps' && [ $(trap_count "$u" rx_tail) -gt 0 ]"
 	else
-		check "$name: no DMA logging: 0 Rx tail traps" test "$(trap_count "$u" rx_tail)" = 0
+		check "$name: not migratable: 0 Rx tail traps" test "$(trap_count "$u" rx_tail)" = 0
 	fi
 	read -r r1 r2 < <(l2_rates "$name" "$log")
 	echo "# $name: throughput through the mdev: L1 -> L2 $r1 KiB/s, L2 -> L1 $r2 KiB/s"

@@ -11,5 +11,5 @@
 . "$TOP/tests/vm/mdev-lib.sh"
 
 check_stack debian12
-MIG_DEVOPT=x-enable-migration=on
+MIG_DEVOPT=x-enable-migration=on MIG_DOWNTIME_MS=3000
 . "$TOP/tests/vm/mig-traffic.sh"

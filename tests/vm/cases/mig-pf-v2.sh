@@ -21,5 +21,5 @@
 . "$TOP/tests/vm/mdev-lib.sh"
 
 check_stack modern
-MIG_DEVOPT=enable-migration=on MIG_ROUNDS=1
+MIG_DEVOPT=enable-migration=on MIG_ROUNDS=1 MIG_DOWNTIME_MS=3000
 . "$TOP/tests/vm/mig-traffic.sh"
