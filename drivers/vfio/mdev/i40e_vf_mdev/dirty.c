@@ -8,9 +8,9 @@
  *
  *  - DMA logging (VFIO_DEVICE_FEATURE_DMA_LOGGING_*, through vfio_log_ops)
  *    while userspace tracks: reports from a set of pages owed;
- *  - the type1 container's pinned-page scope while the device is saved
- *    in one (from PRE_COPY on): the pages it may write are kept pinned,
- *    through dirty_pin.c.
+ *  - the type1 container's pinned-page scope, from the device's first
+ *    save in one (PRE_COPY) until it is closed: the pages it may write
+ *    are kept pinned, through dirty_pin.c.
  *
  * What the device may write is learnt from three sources:
  *
@@ -692,8 +692,11 @@ MODULE_IMPORT_NS(IOMMUFD);
 /* ---- the type1 outlet: pinned pages (dirty_pin.c) ---- */
 
 /*
- * The device is in a type1 container: vfio_pin_pages() works for a device
- * bound to iommufd only through an emulated access, which ours is not.
+ * The device is in a type1 container, inferred from its not being bound
+ * to iommufd (an open device is one or the other; iommufd's emulation of
+ * the container binds it to iommufd too).  vfio_pin_pages() works for a
+ * device bound to iommufd only through an emulated access, which ours is
+ * not.
  */
 static bool i40e_vf_mdev_dirty_type1(struct i40e_vf_mdev_dev *idev)
 {
@@ -704,15 +707,50 @@ static bool i40e_vf_mdev_dirty_type1(struct i40e_vf_mdev_dev *idev)
 	return true;
 }
 
+/*
+ * The rings' watch, for the pins: a buffer is counted only in the pages
+ * that map to memory now, so that descriptors pointing anywhere cost
+ * nothing (a buffer at an IOVA that maps nothing when posted, mapped
+ * before its slot is posted again, is the guest's own loss, as for a
+ * rewritten descriptor); letting go of a page not counted is a no-op.
+ */
+static void i40e_vf_mdev_dirty_watch(void *ctx, u64 iova, u64 len,
+				     bool posted)
+{
+	struct i40e_vf_mdev_dirty *d = ctx;
+	u64 at = iova & PAGE_MASK, end = iova + len, run = 0;
+
+	lockdep_assert_held(&d->lock);
+	/* without page tables to read, tracking is lost (and the save fails) */
+	if (!posted || end < iova || !d->domain ||
+	    !(d->domain->type & __IOMMU_DOMAIN_PAGING)) {
+		i40e_vf_mdev_dpin_want(d->pin, iova, len, posted);
+		return;
+	}
+	for (; at < end; at += PAGE_SIZE) {
+		if (iommu_iova_to_phys(d->domain, at)) {
+			if (!run)
+				run = at;
+			continue;
+		}
+		if (run)
+			i40e_vf_mdev_dpin_want(d->pin, run, at - run, true);
+		run = 0;
+	}
+	if (run)
+		i40e_vf_mdev_dpin_want(d->pin, run, end - run, true);
+}
+
 /* Tell the pins of, or take back from them, every ring and buffer */
 static void i40e_vf_mdev_dirty_pin_all(struct i40e_vf_mdev_dirty *d,
 				       bool posted)
 {
-	i40e_vf_mdev_dring_watch_t watch = posted ? i40e_vf_mdev_dpin_want :
+	i40e_vf_mdev_dring_watch_t watch = posted ? i40e_vf_mdev_dirty_watch :
 						    NULL;
 	unsigned int q;
 
 	lockdep_assert_held(&d->lock);
+	i40e_vf_mdev_dirty_get_domain(d);
 	for (q = 0; q < I40E_VF_MDEV_PF_MAX_QP; q++) {
 		struct i40e_vf_mdev_dring *r = &d->rx[q];
 
@@ -720,13 +758,13 @@ static void i40e_vf_mdev_dirty_pin_all(struct i40e_vf_mdev_dirty *d,
 			i40e_vf_mdev_dirty_pin_range(d, r->base,
 						     i40e_vf_mdev_dirty_ring_len(r),
 						     posted);
-		i40e_vf_mdev_dring_set_watch(r, watch, d->pin);
+		i40e_vf_mdev_dring_set_watch(r, watch, d);
 		if (d->tx_set & BIT(q))
 			i40e_vf_mdev_dirty_tx_pin(d, q, posted);
 	}
 	i40e_vf_mdev_dirty_pin_range(d, d->arq.base,
 				     i40e_vf_mdev_dirty_ring_len(&d->arq), posted);
-	i40e_vf_mdev_dring_set_watch(&d->arq, watch, d->pin);
+	i40e_vf_mdev_dring_set_watch(&d->arq, watch, d);
 	i40e_vf_mdev_dirty_pin_range(d, d->atq_geo.base, (u64)d->atq_geo.count *
 				     I40E_VF_MDEV_AQ_DESC, posted);
 }
@@ -736,9 +774,11 @@ static void i40e_vf_mdev_dirty_pin_all(struct i40e_vf_mdev_dirty *d,
  * @idev: the device, the engine's state_mutex held
  *
  * In a type1 container, pins what the device may write from now on until
- * i40e_vf_mdev_dirty_save_end(), which puts the VF's group in type1's
- * pinned-page scope.  Elsewhere (iommufd: DMA logging) a no-op.  A failure
- * fails the save at STOP_COPY (i40e_vf_mdev_dirty_save_final()).
+ * the device is closed, which puts the VF's group in type1's pinned-page
+ * scope; if that failed before, starts it over.  A user that tracks
+ * through DMA logging needs no pins, and iommufd cannot make them: there
+ * a no-op.  A failure fails the save at STOP_COPY
+ * (i40e_vf_mdev_dirty_save_final()).
  */
 void i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev)
 {
@@ -750,14 +790,18 @@ void i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev)
 	i40e_vf_mdev_trap_mbx_snapshot(idev, &mbx);
 
 	mutex_lock(&d->lock);
-	if (d->pinning)
+	if (d->logging ||
+	    (d->pinning && !i40e_vf_mdev_dpin_failed(d->pin)))
 		goto out;
-	i40e_vf_mdev_dpin_begin(d->pin);
-	if (!d->logging && i40e_vf_mdev_dirty_activate(d, &mbx)) {
+	if (!i40e_vf_mdev_dirty_active(d) &&
+	    i40e_vf_mdev_dirty_activate(d, &mbx)) {
+		i40e_vf_mdev_dpin_begin(d->pin);
 		i40e_vf_mdev_dpin_fail(d->pin, "no memory to follow the VF's rings");
 		i40e_vf_mdev_dpin_end(d->pin);
 		goto out;
 	}
+	/* from nothing counted: the rings and buffers as they are now */
+	i40e_vf_mdev_dpin_begin(d->pin);
 	d->pinning = true;
 	i40e_vf_mdev_dirty_pin_all(d, true);
 out:
@@ -765,21 +809,9 @@ out:
 	i40e_vf_mdev_dpin_sync(d->pin, false);
 }
 
-/**
- * i40e_vf_mdev_dirty_save_end() - the save ended, however
- * @idev: the device, the engine's state_mutex held
- *
- * Takes only this file's lock and the pins' innermost, so that a device
- * reset may end a save: the pages are unpinned by the next
- * i40e_vf_mdev_dirty_sync() (the next trapped access, state change or the
- * close).
- */
-void i40e_vf_mdev_dirty_save_end(struct i40e_vf_mdev_dev *idev)
+/* Stop pinning, at the close; the caller syncs */
+static void i40e_vf_mdev_dirty_pin_stop(struct i40e_vf_mdev_dirty *d)
 {
-	struct i40e_vf_mdev_dirty *d = idev->dirty;
-
-	if (!d)
-		return;
 	mutex_lock(&d->lock);
 	if (d->pinning) {
 		i40e_vf_mdev_dirty_pin_all(d, false);
@@ -927,8 +959,10 @@ void i40e_vf_mdev_dirty_close(struct i40e_vf_mdev_dev *idev)
 	mutex_lock(&d->lock);
 	i40e_vf_mdev_dirty_stop_locked(d);
 	mutex_unlock(&d->lock);
-	i40e_vf_mdev_dirty_save_end(idev);
-	i40e_vf_mdev_dirty_sync(idev);
+	if (d->pin) {
+		i40e_vf_mdev_dirty_pin_stop(d);
+		i40e_vf_mdev_dpin_sync(d->pin, false);
+	}
 }
 
 /**

@@ -12,9 +12,13 @@
  * the previous report: a pin sets the page's bit, and a report sets the
  * bits of every page pinned at that moment.
  *
- * So while the device is saved (from PRE_COPY on, in a type1 container),
- * dirty.c keeps the pages it may write pinned through this file: rings,
- * Tx head write-back, mailbox rings and the posted buffers.  A page it may
+ * So from its first save (PRE_COPY, in a type1 container) until it is
+ * closed, dirty.c keeps the pages the device may write pinned through
+ * this file: rings, Tx head write-back, mailbox rings and the posted
+ * buffers.  Until the close, not the save's end: type1 keeps the group in
+ * the scope for as long as it stays in the container, and QEMU may run
+ * the device outside PRE_COPY while it copies RAM (a paused VM continued
+ * during its migration).  A page it may
  * no longer write is unpinned, then pinned and unpinned once more: that
  * pin sets its bit again, so the next report has it.  Correctness: the
  * device writes a page only while it is wanted here; it is pinned from
@@ -37,9 +41,12 @@
  * type1 asks a device to unpin what it pinned in a range being unmapped
  * (vfio_device_ops.dma_unmap, i40e_vf_mdev_dpin_unmap()), then checks and
  * asks again, at most ten times before BUG().  So that a guest cannot
- * make pins race with an unmap, a range unmapped during a save is
- * fenced: no page in it is pinned again, and a page the device may write
- * there fails the save's tracking (and the migration, at STOP_COPY).
+ * make pins race with an unmap, a range unmapped while pinning is
+ * fenced: no page in it is pinned again (past I40E_VF_MDEV_DPIN_FENCES
+ * ranges, none at all), and a page the device may write there fails the
+ * tracking (and the migration, at STOP_COPY).  Once tracking failed it
+ * counts no new page, which bounds its memory; the next save starts it
+ * over.
  *
  * Locks: @lock is held across pins and taken outside dirty.c's lock;
  * @state_lock is innermost.  type1 calls dma_unmap with its device list
@@ -57,7 +64,11 @@
 
 #include "dirty_pin.h"
 
-/* Pages the device may write at once: 16 queues of 8160 2-page buffers */
+/*
+ * Pages counted at once, 1 GiB: far more than a VF driver posts (iavf: 512
+ * buffers of half a page per queue), far less than the rings allow (16
+ * queues of 8160 buffers of up to 7 pages, mostly hostile)
+ */
 #define I40E_VF_MDEV_DPIN_MAX_PAGES	BIT(18)
 /* Ranges the user may unmap during a save before tracking gives up */
 #define I40E_VF_MDEV_DPIN_FENCES	8
@@ -74,12 +85,14 @@
  *	the device may write it through, as a value entry; pages whose
  *	number changed since the last sync are marked
  * @nr_want: pages of @want with a non-zero number
- * @on: a save is being tracked
+ * @on: pages are being counted (i40e_vf_mdev_dpin_begin())
  * @pending: @want changed, or @resync is set, since the last sync
  * @resync: @want was emptied: the next sync compares every pinned page
- * @failed: why this save's tracking cannot be trusted, or NULL
+ * @failed: why the tracking cannot be trusted, or NULL
+ * @sessions: i40e_vf_mdev_dpin_begin() calls
  * @nr_fence: ranges in @fence
- * @fence: page frames (first and last) the user unmapped during the save
+ * @fence_all: more ranges were unmapped than @fence holds: no more pins
+ * @fence: page frames (first and last) the user unmapped while counting
  * @lock: protects @have and @stats, held across pins
  * @have: page frames pinned
  * @stats: counters
@@ -93,7 +106,9 @@ struct i40e_vf_mdev_dpin {
 	bool pending;
 	bool resync;
 	const char *failed;
+	u64 sessions;
 	unsigned int nr_fence;
+	bool fence_all;
 	struct {
 		u64 first;
 		u64 last;
@@ -176,31 +191,37 @@ const char *i40e_vf_mdev_dpin_failed(struct i40e_vf_mdev_dpin *p)
 }
 
 /**
- * i40e_vf_mdev_dpin_begin() - a save starts: pin what the device may write
+ * i40e_vf_mdev_dpin_begin() - start counting what the device may write
  * @p: the state
  *
  * The caller tells what the device may write with i40e_vf_mdev_dpin_want()
- * from now on, then syncs.
+ * from now on, then syncs.  Starts over from nothing counted and nothing
+ * failed; what is pinned stays until a sync finds it unwanted.
+ *
+ * Context: takes the innermost lock only (callers hold dirty.c's).
  */
 void i40e_vf_mdev_dpin_begin(struct i40e_vf_mdev_dpin *p)
 {
 	mutex_lock(&p->state_lock);
+	xa_destroy(&p->want);
+	p->nr_want = 0;
 	p->on = true;
 	p->failed = NULL;
 	p->nr_fence = 0;
+	p->fence_all = false;
+	p->resync = true;
+	WRITE_ONCE(p->pending, true);
+	p->sessions++;
 	mutex_unlock(&p->state_lock);
-
-	mutex_lock(&p->lock);
-	p->stats.sessions++;
-	mutex_unlock(&p->lock);
 }
 
 /**
- * i40e_vf_mdev_dpin_end() - the save ended: nothing is wanted any more
+ * i40e_vf_mdev_dpin_end() - nothing is wanted any more
  * @p: the state
  *
- * Takes no lock but the innermost, so that a device reset may call it;
- * the pages are unpinned by the next sync.
+ * The pages are unpinned by the next sync.
+ *
+ * Context: takes the innermost lock only (callers hold dirty.c's).
  */
 void i40e_vf_mdev_dpin_end(struct i40e_vf_mdev_dpin *p)
 {
@@ -209,7 +230,7 @@ void i40e_vf_mdev_dpin_end(struct i40e_vf_mdev_dpin *p)
 	xa_destroy(&p->want);
 	p->nr_want = 0;
 	p->resync = true;
-	p->pending = true;
+	WRITE_ONCE(p->pending, true);
 	mutex_unlock(&p->state_lock);
 }
 
@@ -221,7 +242,12 @@ void i40e_vf_mdev_dpin_end(struct i40e_vf_mdev_dpin *p)
  * @posted: true when a buffer or ring starts letting the device write
  *	them, false when it stops
  *
- * Counts, and marks the pages for the next sync.  A no-op outside a save.
+ * Counts, and marks the pages for the next sync.  A no-op while not
+ * counting; once the tracking failed, new pages are no longer counted
+ * (the save fails anyway), and letting go of a page not counted is a
+ * no-op.
+ *
+ * Context: takes the innermost lock only (callers hold dirty.c's).
  */
 void i40e_vf_mdev_dpin_want(void *ctx, u64 iova, u64 len, bool posted)
 {
@@ -243,87 +269,119 @@ void i40e_vf_mdev_dpin_want(void *ctx, u64 iova, u64 len, bool posted)
 		u64 n = e ? xa_to_value(e) : 0;
 
 		if (posted) {
+			if (!n && p->failed)
+				goto next;
 			if (!n++ && ++p->nr_want > I40E_VF_MDEV_DPIN_MAX_PAGES)
 				dpin_fail_locked(p, too_many);
-		} else if (!WARN_ON_ONCE(!n)) {
+		} else {
+			if (!n)
+				goto next;
 			if (!--n)
 				p->nr_want--;
 		}
 		e = xa_store(&p->want, pfn, xa_mk_value(n), GFP_KERNEL_ACCOUNT);
 		if (xa_is_err(e)) {
+			/* the count stays as it was: let go of less later */
+			if (posted && n == 1)
+				p->nr_want--;
 			dpin_fail_locked(p, "no memory to follow the VF's buffers");
-			break;
+			goto next;
 		}
 		xa_set_mark(&p->want, pfn, I40E_VF_MDEV_DPIN_CHANGED);
+		WRITE_ONCE(p->pending, true);
+next:
 		if (pfn == last >> PAGE_SHIFT)
 			break;
 	}
-	p->pending = true;
 out:
 	mutex_unlock(&p->state_lock);
 }
 
 static bool dpin_fenced(struct i40e_vf_mdev_dpin *p, u64 pfn)
 {
-	bool fenced = false;
 	unsigned int i;
+	bool fenced;
 
 	mutex_lock(&p->state_lock);
+	fenced = p->fence_all;
 	for (i = 0; i < p->nr_fence; i++)
 		if (pfn >= p->fence[i].first && pfn <= p->fence[i].last)
 			fenced = true;
-	if (fenced)
-		dpin_fail_locked(p, "the user unmapped memory the VF may write during the save");
 	mutex_unlock(&p->state_lock);
 	return fenced;
 }
 
-static bool dpin_pin(struct i40e_vf_mdev_dpin *p, u64 pfn)
+/*
+ * Pin page frame @pfn.  Return: 0; -EINVAL or -EPERM where no writable
+ * mapping is (the device cannot write there either); another errno where
+ * type1 could not pin a page the device may still write (its user's
+ * memory gone, VFIO_DMA_UNMAP_FLAG_VADDR).
+ */
+static int dpin_pin(struct i40e_vf_mdev_dpin *p, u64 pfn)
 {
 	struct page *page;
+	int ret;
 
-	return vfio_pin_pages(p->vdev, (dma_addr_t)pfn << PAGE_SHIFT, 1,
-			      IOMMU_READ | IOMMU_WRITE, &page) == 1;
+	ret = vfio_pin_pages(p->vdev, (dma_addr_t)pfn << PAGE_SHIFT, 1,
+			     IOMMU_READ | IOMMU_WRITE, &page);
+	if (ret == 1)
+		return 0;
+	return ret < 0 ? ret : -EFAULT;
 }
 
 /*
- * Let go of a pinned page, then pin it and let go once more: that pin
+ * Pin page frame @pfn and let go at once, if it can be pinned: the pin
  * sets the page's bit in type1's bitmap, which the next report hands out
  * (unless another device still pins it, and then it is in that report
  * anyway).
  */
+static void dpin_touch(struct i40e_vf_mdev_dpin *p, u64 pfn)
+{
+	if (!dpin_pin(p, pfn))
+		vfio_unpin_pages(p->vdev, (dma_addr_t)pfn << PAGE_SHIFT, 1);
+}
+
+/* Let go of a pinned page, and pin it once more (dpin_touch()) */
 static void dpin_unpin(struct i40e_vf_mdev_dpin *p, u64 pfn)
 {
-	dma_addr_t iova = (dma_addr_t)pfn << PAGE_SHIFT;
-
 	lockdep_assert_held(&p->lock);
 	xa_erase(&p->have, pfn);
-	vfio_unpin_pages(p->vdev, iova, 1);
+	vfio_unpin_pages(p->vdev, (dma_addr_t)pfn << PAGE_SHIFT, 1);
 	p->stats.pinned--;
 	p->stats.unpins++;
-	if (dpin_pin(p, pfn))
-		vfio_unpin_pages(p->vdev, iova, 1);
+	dpin_touch(p, pfn);
 }
 
 /* Pin or unpin page frame @pfn as @want says */
 static void dpin_apply(struct i40e_vf_mdev_dpin *p, u64 pfn, bool want)
 {
 	bool pinned = xa_load(&p->have, pfn);
+	int ret;
 
 	lockdep_assert_held(&p->lock);
-	if (want == pinned)
-		return;
 	if (!want) {
-		dpin_unpin(p, pfn);
+		if (pinned)
+			dpin_unpin(p, pfn);
+		else if (!dpin_fenced(p, pfn))
+			/* its pin failed: a mapping made since may be written */
+			dpin_touch(p, pfn);
 		return;
 	}
+	if (pinned)
+		return;
 	if (dpin_fenced(p, pfn)) {
 		p->stats.fenced++;
+		i40e_vf_mdev_dpin_fail(p, "the user unmapped memory the VF may write");
 		return;
 	}
-	if (!dpin_pin(p, pfn)) {
+	ret = dpin_pin(p, pfn);
+	if (ret == -EINVAL || ret == -EPERM) {
 		/* no writable mapping: the device cannot write it either */
 		p->stats.not_pinned++;
+		return;
+	}
+	if (ret) {
+		i40e_vf_mdev_dpin_fail(p, "type1 could not pin a page the VF may write");
 		return;
 	}
 	if (xa_is_err(xa_store(&p->have, pfn, xa_mk_value(1),
@@ -384,6 +442,7 @@ static void dpin_pin_missing(struct i40e_vf_mdev_dpin *p)
 		mutex_unlock(&p->state_lock);
 		for (i = 0; i < n; i++)
 			dpin_apply(p, batch[i], true);
+		cond_resched();
 		pfn++;
 	} while (n == ARRAY_SIZE(batch));
 }
@@ -393,8 +452,8 @@ static void dpin_pin_missing(struct i40e_vf_mdev_dpin *p)
  * @p: the state
  * @final: the device stopped: also try again the pages whose pin failed
  *
- * Takes type1's lock and the user's mmap_lock: never call it with the
- * trap's or dirty.c's lock held, or in a device reset.
+ * Context: takes type1's lock and the user's mmap_lock, and may sleep:
+ * never with the trap's or dirty.c's lock held, or in a device reset.
  */
 void i40e_vf_mdev_dpin_sync(struct i40e_vf_mdev_dpin *p, bool final)
 {
@@ -414,7 +473,7 @@ void i40e_vf_mdev_dpin_sync(struct i40e_vf_mdev_dpin *p, bool final)
 	mutex_lock(&p->state_lock);
 	resync = p->resync;
 	p->resync = false;
-	p->pending = false;
+	WRITE_ONCE(p->pending, false);
 	mutex_unlock(&p->state_lock);
 
 	if (resync)
@@ -435,6 +494,7 @@ void i40e_vf_mdev_dpin_sync(struct i40e_vf_mdev_dpin *p, bool final)
 		mutex_unlock(&p->state_lock);
 		for (i = 0; i < n; i++)
 			dpin_apply(p, batch[i].pfn, batch[i].want);
+		cond_resched();
 	} while (n == ARRAY_SIZE(batch));
 	if (final)
 		dpin_pin_missing(p);
@@ -448,7 +508,7 @@ void i40e_vf_mdev_dpin_sync(struct i40e_vf_mdev_dpin *p, bool final)
  * @len: bytes
  *
  * From vfio_device_ops.dma_unmap: unpins what is pinned in the range and,
- * during a save, fences it (see the top of this file).
+ * while counting, fences it (see the top of this file).
  */
 void i40e_vf_mdev_dpin_unmap(struct i40e_vf_mdev_dpin *p, u64 iova, u64 len)
 {
@@ -469,7 +529,8 @@ void i40e_vf_mdev_dpin_unmap(struct i40e_vf_mdev_dpin *p, u64 iova, u64 len)
 			p->fence[p->nr_fence].last = last;
 			p->nr_fence++;
 		} else {
-			dpin_fail_locked(p, "the user unmapped too many ranges during the save");
+			p->fence_all = true;
+			dpin_fail_locked(p, "the user unmapped too many ranges");
 		}
 	}
 	mutex_unlock(&p->state_lock);
@@ -494,5 +555,8 @@ void i40e_vf_mdev_dpin_stats(struct i40e_vf_mdev_dpin *p,
 	mutex_lock(&p->lock);
 	*st = p->stats;
 	mutex_unlock(&p->lock);
-	st->failed = i40e_vf_mdev_dpin_failed(p);
+	mutex_lock(&p->state_lock);
+	st->sessions = p->sessions;
+	st->failed = p->failed;
+	mutex_unlock(&p->state_lock);
 }

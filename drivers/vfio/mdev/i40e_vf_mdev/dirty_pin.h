@@ -12,7 +12,8 @@ struct i40e_vf_mdev_dpin;
 
 /**
  * struct i40e_vf_mdev_dpin_stats - the pinned-page outlet's counters
- * @sessions: saves that pinned (PRE_COPY in a type1 container)
+ * @sessions: times counting started (a first save in a type1
+ *	container, or one after the tracking failed)
  * @wanted: pages the device may write now, as last counted
  * @pinned: pages pinned now
  * @pins: pages pinned
@@ -21,8 +22,8 @@ struct i40e_vf_mdev_dpin;
  * @not_pinned: pages the device may write that could not be pinned (no
  *	writable mapping at that IOVA: the device cannot write them either)
  * @unmapped: pinned pages the user unmapped
- * @fenced: pins refused in a range the user unmapped during the save
- * @failed: why this save's tracking cannot be trusted, or NULL
+ * @fenced: pins refused in a range the user unmapped while pinning
+ * @failed: why the tracking cannot be trusted, or NULL
  */
 struct i40e_vf_mdev_dpin_stats {
 	u64 sessions;

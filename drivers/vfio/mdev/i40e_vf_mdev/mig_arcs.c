@@ -213,7 +213,7 @@ static int i40e_vf_mdev_mig_step(struct i40e_vf_mdev_mig *mig,
 #undef ARC
 
 	trace_i40e_vf_mdev_mig_arc(i40e_vf_mdev_mig_dev(mig), cur, next, ret);
-	/* Pins an ended save left (i40e_vf_mdev_dirty_save_end()) go now */
+	/* What the PF told dirty tracking since the last trapped access */
 	i40e_vf_mdev_dirty_sync(mig->idev);
 	if (!ret || next == VFIO_DEVICE_STATE_ERROR) {
 		if (ret)

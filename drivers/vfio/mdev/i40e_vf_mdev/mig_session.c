@@ -19,7 +19,6 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "dirty.h"
 #include "mig_engine.h"
 #include "i40e_vf_mdev_trace.h"
 
@@ -203,8 +202,6 @@ void i40e_vf_mdev_mig_save_close(struct i40e_vf_mdev_mig *mig)
 {
 	lockdep_assert_held(&mig->state_mutex);
 	i40e_vf_mdev_mig_session_end(&mig->save_sess);
-	/* no pinning here: a device reset may end a save */
-	i40e_vf_mdev_dirty_save_end(mig->idev);
 }
 
 /**
