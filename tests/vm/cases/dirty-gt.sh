@@ -7,7 +7,8 @@
 # driven from L1 by tests/vm/progs/xl710-vfio in "dirty" mode (virtchnl to
 # the patched i40e, one Rx queue of 256 descriptors whose buffers are
 # given back in other pages of a pool of 512, as a driver recycles them;
-# registers through the trap).  It starts the device's DMA logging
+# each round also sends a third as many frames on the Tx queue, whose
+# descriptors the device writes back; registers through the trap).  It starts the device's DMA logging
 # (VFIO_DEVICE_FEATURE_DMA_LOGGING_START) and reports it in rounds while
 # the peer sends UDP frames of the test pattern; the model records, per
 # VF, every page its DMA writes.  Per round, with the device quiet at the
@@ -24,6 +25,13 @@
 #     place): counted, no fault, and the next round still misses nothing;
 #   - the check can fail: the same comparison with the Rx buffers left out
 #     of a report counts them as misses;
+#   - the type1 way, as QEMU 7.2 tracks: the container's dirty tracking
+#     (VFIO_IOMMU_DIRTY_PAGES) with the device in PRE_COPY, which pins
+#     what the VF may write (the pinned-page scope): the same rounds
+#     against the model's record from the container's bitmap, a hostile
+#     driver in between, and a final round whose report comes after the
+#     VF stopped (STOP_COPY), as QEMU's last one does; the pins' counters,
+#     and nothing pinned once the device is closed;
 #   - the driver's counters: starts, stops, reports, Rx tail writes seen,
 #     no unreadable descriptor, no fallback to "everything".
 . "$TOP/tests/vm/mdev-lib.sh"
@@ -94,7 +102,10 @@ check "model: dirty log on" qom_set "$vfq" dirty-log-enable true
 # pages WORDS - one per line, sorted
 pages() { tr ' ' '\n' <<< "$1" | grep . | sort -u; }
 total_gt=0 total_rep=0 total_miss=0 seq0=0 frames=0 round=0
-# round K - K frames, then compare the model's pages with the report
+# round K [CMD:REPLY] - K frames, then (CMD, e.g. to stop the VF, whose
+# REPLY is awaited) compare the model's pages with the report ($REPORT:
+# DMA logging's, or the container's)
+REPORT=report
 round() {
 	local k=$1 gt rep miss ngt nrep
 	round=$((round + 1))
@@ -104,9 +115,17 @@ round() {
 	frames=$((frames + k))
 	wait_for 90 sh -c "grep -q '^RX total=$frames ' /tmp/dgt.out" ||
 		{ not_ok "round $round: the VF did not receive $k frames"; tail -n 3 /tmp/dgt.out; return; }
+	# and sends: the device writes its Tx descriptors back
+	r=$(cmd "tx $((k / 3))" TX 120)
+	check "round $round: the VF sent $((k / 3)) frames, all written back ($r)" \
+		test "$r" = "TX sent=$((k / 3)) pending=0"
 	sleep 1		# the device is quiet: every write of the round is done
+	if [ -n "${2:-}" ]; then
+		r=$(cmd "${2%%:*}" "${2#*:}")
+		check "round $round: ${2%%:*} ($r)" test "$r" = "${2#*:}"
+	fi
 	gt=$(pages "$(qom_get "$vfq" dirty-pages)")
-	rep=$(cmd report REPORT)
+	rep=$(cmd $REPORT REPORT)
 	rep=$(pages "$(cut -d' ' -f3- <<< "$rep")")
 	miss=$(comm -23 <(echo "$gt") <(echo "$rep") | grep -c .)
 	ngt=$(echo "$gt" | grep -c .)
@@ -153,6 +172,28 @@ round 300
 r=$(cmd stop STOPPED)
 check "STOP again ($r)" test "$r" = STOPPED
 
+# The type1 way (QEMU 7.2): the container's tracking, and the device in
+# PRE_COPY, which pins what the VF may write from then on
+check "no pins before the first save ($(dirty_stat $U pin_sessions) sessions)" \
+	test "$(dirty_stat $U pin_sessions)" = 0
+r=$(cmd t1start T1STARTED)
+check "type1: the container tracks, the device is in PRE_COPY ($r)" test "$r" = T1STARTED
+qom_get "$vfq" dirty-pages > /dev/null
+REPORT=t1report
+round 300
+r=$(cmd "hostile 600" HOSTILE 300)
+check "type1: hostile tail writes and a moved ring ($r)" grep -q '^HOSTILE tails=600 ' <<< "$r"
+round 300
+# the last round's report after the VF stopped, as QEMU's last one
+round 200 t1final:T1FINAL
+r=$(cmd t1stop T1STOPPED)
+check "type1: the device runs again, the container's tracking stopped ($r)" test "$r" = T1STOPPED
+check "type1: one pin session, pins made, nothing failed or fenced ($(dirty_stat $U pins) pins, $(dirty_stat $U unpins) unpins, $(dirty_stat $U pinned) pinned)" \
+	sh -c "[ $(dirty_stat $U pin_sessions) = 1 ] && [ $(dirty_stat $U pins) -gt 0 ] &&
+	       [ $(dirty_stat $U pin_failed) = no ] && [ $(dirty_stat $U fenced) = 0 ]"
+check "type1: the device pins until it is closed ($(dirty_stat $U pinning))" \
+	test "$(dirty_stat $U pinning)" = 1
+
 echo "# overall: model wrote $total_gt pages, reported $total_rep; precision $(awk -v a="$total_gt" -v b="$total_rep" 'BEGIN { if (b) printf "%.2f", a / b; else print "n/a" }'); misses $total_miss"
 r=$(grep '^RX total=' /tmp/dgt.out | tail -n 1)
 check "all $frames frames arrived intact ($r)" test "$r" = "RX total=$frames good=$frames bad=0"
@@ -172,6 +213,8 @@ check "tracking is off" test "$(dstat tracking)" = 0
 echo quit >&7
 exec 7>&-
 wait $prog_pid
+check "closed: nothing pinned ($(dirty_stat $U pinned), pinning $(dirty_stat $U pinning))" \
+	test "$(dirty_stat $U pinned) $(dirty_stat $U pinning)" = "0 0"
 check "model: dirty log off" qom_set "$vfq" dirty-log-enable false
 check "remove mdev" mdev_remove $U
 check_dmesg_clean

@@ -38,6 +38,10 @@
  *		  good=G bad=B"
  *	  run N   poll until N more frames came (60 s at most), then the
  *		  same line
+ *	  tx N    send N broadcast frames from the VF's MAC (ethertype
+ *		  0x88b5), each descriptor with RS, keeping one slot free;
+ *		  wait until the device is done with them: "TX sent=N
+ *		  pending=P", P the descriptors not written back after 1 s
  *	  report  REPORT the whole region: "REPORT n 0x... 0x..." (sorted)
  *	  stop    STOP logging: "STOPPED"
  *	  badlog  bad DMA logging requests, each must fail with its errno:
@@ -45,6 +49,14 @@
  *	  hostile N  with the Rx queue stopped, random descriptors and N
  *		  tail writes of any 13-bit value; then the ring moved and
  *		  started again: "HOSTILE tails=N ring=IOVA"
+ *	  t1start  the type1 way (QEMU 7.2): the container's dirty
+ *		  tracking (VFIO_IOMMU_DIRTY_PAGES START, 4 KiB pages), then
+ *		  the device to PRE_COPY: "T1STARTED"
+ *	  t1report  the container's bitmap of the region (GET_BITMAP), as
+ *		  "REPORT n 0x... 0x..."
+ *	  t1final  the device to STOP_COPY (the VF stops): "T1FINAL"
+ *	  t1stop  the device to RUNNING, the container's tracking stopped:
+ *		  "T1STOPPED"
  *	  quit
  *
  *   xl710-vfio garbage BDF ITERATIONS SEED
@@ -71,6 +83,7 @@
 #include <sys/mman.h>
 
 #include "vfio_group.h"
+#include "vfio_mig.h"
 
 /* VF BAR0 */
 #define QTX_TAIL1(q)	(0x0000 + 4 * (q))
@@ -130,13 +143,14 @@ struct aq_desc {
 #define PG_RX2		48		/* where "hostile" moves the Rx ring */
 #define PG_RXBUF	64		/* RXN pages; POOL in dirty mode */
 #define POOL		(2 * RXN)
+#define PG_TXBUF	(PG_RXBUF + POOL)	/* the frame "tx" sends */
 #define NPAGES		(PG_RXBUF + POOL + 16)
 
 /* BAR0: mapped (vfio-pci), or read and written through the mdev's fd */
 static volatile uint32_t *bar;
 static int bar_fd = -1;
 static uint64_t bar_off;
-static int dev_fd;
+static int dev_fd, container_fd = -1, data_fd = -1;
 static uint8_t *mem;
 static unsigned atq_tail, arq_next;
 static uint16_t vsi_id;
@@ -250,6 +264,7 @@ static int vfio_open(const char *devname)
 	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
 	if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map))
 		die("map dma: %s", strerror(errno));
+	container_fd = container;
 	return dev;
 }
 
@@ -714,7 +729,107 @@ static void badlog(void)
 		printf("BADLOG ok\n");
 }
 
+/* The container's dirty tracking: VFIO_IOMMU_DIRTY_PAGES FLAG (START, STOP) */
+static int t1_dirty(uint32_t flag)
+{
+	struct vfio_iommu_type1_dirty_bitmap d = {
+		.argsz = sizeof(d), .flags = flag,
+	};
+
+	return ioctl(container_fd, VFIO_IOMMU_DIRTY_PAGES, &d) ? errno : 0;
+}
+
+/* The container's bitmap of the DMA region, into log_bitmap */
+static int t1_report(void)
+{
+	struct {
+		struct vfio_iommu_type1_dirty_bitmap d;
+		struct vfio_iommu_type1_dirty_bitmap_get g;
+	} a;
+
+	memset(&a, 0, sizeof(a));
+	memset(log_bitmap, 0, sizeof(log_bitmap));
+	a.d.argsz = sizeof(a);
+	a.d.flags = VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP;
+	a.g.iova = IOVA_BASE;
+	a.g.size = (uint64_t)NPAGES * PG;
+	a.g.bitmap.pgsize = PG;
+	a.g.bitmap.size = sizeof(log_bitmap);
+	a.g.bitmap.data = (__u64 *)log_bitmap;
+	return ioctl(container_fd, VFIO_IOMMU_DIRTY_PAGES, &a) ? errno : 0;
+}
+
+/* The device to migration state @st; 0 or an errno */
+static int t1_state(uint32_t st)
+{
+	int fd = -1, ret = vfio_mig_state(dev_fd, 1, &st, &fd);
+
+	if (ret)
+		return -ret;
+	if (fd >= 0) {
+		if (data_fd >= 0)
+			close(data_fd);
+		data_fd = fd;
+	}
+	return 0;
+}
+
 static unsigned ntc, ntu = RXN - 1, pool = RXN, total, good, bad;
+static unsigned tx_next;
+static bool tx_used[TXN];
+
+/* Slot @s of the Tx ring is free: never used, or written back (DD) */
+static bool tx_free(unsigned s)
+{
+	volatile uint64_t *d = (volatile uint64_t *)va(PG_TX) + s * 2;
+	unsigned i;
+
+	for (i = 0; tx_used[s] && i < 1000; i++) {
+		if ((d[1] & 0xf) == 0xf)
+			return true;
+		msleep(1);
+	}
+	return !tx_used[s];
+}
+
+/* Send @n frames on Tx queue 0 (tx_next from 0 after every enable) */
+static void tx_send(unsigned n)
+{
+	volatile uint64_t *tx = va(PG_TX);
+	uint8_t *f = va(PG_TXBUF);
+	unsigned i, s, pending = 0;
+
+	memset(f, 0xff, 6);
+	memcpy(f + 6, vf_mac, 6);
+	f[12] = 0x88;
+	f[13] = 0xb5;
+	memset(f + 14, 0x5a, 46);
+	for (i = 0; i < n; i++) {
+		s = tx_next;
+		/* the slot, and the one after it, so that tail never meets head */
+		if (!tx_free(s) || !tx_free((s + 1) % TXN))
+			break;
+		tx[s * 2] = iova(PG_TXBUF);
+		/* DATA, cmd EOP | RS | ICRC, 60 bytes */
+		tx[s * 2 + 1] = (uint64_t)(0x1 | 0x2 | 0x4) << 4 |
+				(uint64_t)60 << 34;
+		tx_used[s] = true;
+		tx_next = (s + 1) % TXN;
+		wr32(QTX_TAIL1(0), tx_next);
+	}
+	for (s = 0; s < TXN; s++)
+		if (!tx_free(s))
+			pending++;
+	printf("TX sent=%u pending=%u\n", i, pending);
+}
+
+/* The Tx queue was (re)enabled: it starts at slot 0, all free */
+static void tx_reset(void)
+{
+	tx_next = 0;
+	memset(tx_used, 0, sizeof(tx_used));
+	memset(va(PG_TX), 0, PG);
+}
 
 /* Take the frames received; their slots get buffers in other pages */
 static void rx_poll(void)
@@ -774,6 +889,7 @@ static void hostile(unsigned n)
 	pool += RXN;
 	ntc = 0;
 	ntu = RXN - 1;
+	tx_reset();
 	queues_switch(VC_ENABLE_QUEUES);
 	wr32(QRX_TAIL1(0), ntu);
 	printf("HOSTILE tails=%u ring=0x%llx\n", n,
@@ -812,10 +928,36 @@ static void dirty_mode(void)
 				msleep(1);
 			}
 			printf("RX total=%u good=%u bad=%u\n", total, good, bad);
-		} else if (!strncmp(line, "report", 6)) {
+		} else if (!strncmp(line, "t1start", 7)) {
+			e = t1_dirty(VFIO_IOMMU_DIRTY_PAGES_FLAG_START);
+			if (!e)
+				e = t1_state(VFIO_DEVICE_STATE_PRE_COPY);
+			if (e)
+				printf("ERROR T1START: %s\n", strerror(e));
+			else
+				printf("T1STARTED\n");
+		} else if (!strncmp(line, "t1final", 7)) {
+			e = t1_state(VFIO_DEVICE_STATE_STOP_COPY);
+			if (e)
+				printf("ERROR T1FINAL: %s\n", strerror(e));
+			else
+				printf("T1FINAL\n");
+		} else if (!strncmp(line, "t1stop", 6)) {
+			e = t1_state(VFIO_DEVICE_STATE_RUNNING);
+			if (!e)
+				e = t1_dirty(VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP);
+			if (data_fd >= 0)
+				close(data_fd);
+			data_fd = -1;
+			if (e)
+				printf("ERROR T1STOP: %s\n", strerror(e));
+			else
+				printf("T1STOPPED\n");
+		} else if (!strncmp(line, "report", 6) ||
+			   !strncmp(line, "t1report", 8)) {
 			unsigned i, n = 0;
 
-			e = log_report(PG);
+			e = line[0] == 't' ? t1_report() : log_report(PG);
 			if (e) {
 				printf("ERROR REPORT: %s\n", strerror(e));
 				fflush(stdout);
@@ -833,6 +975,8 @@ static void dirty_mode(void)
 			badlog();
 		} else if (!strncmp(line, "hostile", 7)) {
 			hostile(atoi(line + 7));
+		} else if (!strncmp(line, "tx", 2)) {
+			tx_send(atoi(line + 2));
 		} else if (!strncmp(line, "quit", 4)) {
 			break;
 		}
