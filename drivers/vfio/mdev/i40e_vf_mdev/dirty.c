@@ -707,50 +707,15 @@ static bool i40e_vf_mdev_dirty_type1(struct i40e_vf_mdev_dev *idev)
 	return true;
 }
 
-/*
- * The rings' watch, for the pins: a buffer is counted only in the pages
- * that map to memory now, so that descriptors pointing anywhere cost
- * nothing (a buffer at an IOVA that maps nothing when posted, mapped
- * before its slot is posted again, is the guest's own loss, as for a
- * rewritten descriptor); letting go of a page not counted is a no-op.
- */
-static void i40e_vf_mdev_dirty_watch(void *ctx, u64 iova, u64 len,
-				     bool posted)
-{
-	struct i40e_vf_mdev_dirty *d = ctx;
-	u64 at = iova & PAGE_MASK, end = iova + len, run = 0;
-
-	lockdep_assert_held(&d->lock);
-	/* without page tables to read, tracking is lost (and the save fails) */
-	if (!posted || end < iova || !d->domain ||
-	    !(d->domain->type & __IOMMU_DOMAIN_PAGING)) {
-		i40e_vf_mdev_dpin_want(d->pin, iova, len, posted);
-		return;
-	}
-	for (; at < end; at += PAGE_SIZE) {
-		if (iommu_iova_to_phys(d->domain, at)) {
-			if (!run)
-				run = at;
-			continue;
-		}
-		if (run)
-			i40e_vf_mdev_dpin_want(d->pin, run, at - run, true);
-		run = 0;
-	}
-	if (run)
-		i40e_vf_mdev_dpin_want(d->pin, run, end - run, true);
-}
-
 /* Tell the pins of, or take back from them, every ring and buffer */
 static void i40e_vf_mdev_dirty_pin_all(struct i40e_vf_mdev_dirty *d,
 				       bool posted)
 {
-	i40e_vf_mdev_dring_watch_t watch = posted ? i40e_vf_mdev_dirty_watch :
+	i40e_vf_mdev_dring_watch_t watch = posted ? i40e_vf_mdev_dpin_want :
 						    NULL;
 	unsigned int q;
 
 	lockdep_assert_held(&d->lock);
-	i40e_vf_mdev_dirty_get_domain(d);
 	for (q = 0; q < I40E_VF_MDEV_PF_MAX_QP; q++) {
 		struct i40e_vf_mdev_dring *r = &d->rx[q];
 
@@ -758,13 +723,13 @@ static void i40e_vf_mdev_dirty_pin_all(struct i40e_vf_mdev_dirty *d,
 			i40e_vf_mdev_dirty_pin_range(d, r->base,
 						     i40e_vf_mdev_dirty_ring_len(r),
 						     posted);
-		i40e_vf_mdev_dring_set_watch(r, watch, d);
+		i40e_vf_mdev_dring_set_watch(r, watch, d->pin);
 		if (d->tx_set & BIT(q))
 			i40e_vf_mdev_dirty_tx_pin(d, q, posted);
 	}
 	i40e_vf_mdev_dirty_pin_range(d, d->arq.base,
 				     i40e_vf_mdev_dirty_ring_len(&d->arq), posted);
-	i40e_vf_mdev_dring_set_watch(&d->arq, watch, d);
+	i40e_vf_mdev_dring_set_watch(&d->arq, watch, d->pin);
 	i40e_vf_mdev_dirty_pin_range(d, d->atq_geo.base, (u64)d->atq_geo.count *
 				     I40E_VF_MDEV_AQ_DESC, posted);
 }
@@ -793,15 +758,20 @@ void i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev)
 	if (d->logging ||
 	    (d->pinning && !i40e_vf_mdev_dpin_failed(d->pin)))
 		goto out;
-	if (!i40e_vf_mdev_dirty_active(d) &&
-	    i40e_vf_mdev_dirty_activate(d, &mbx)) {
-		i40e_vf_mdev_dpin_begin(d->pin);
+	if (d->pinning) {
+		/* it failed: start over, reading rings followed blind again */
+		d->pinning = false;
+		i40e_vf_mdev_dirty_pin_all(d, false);
+		if (d->lost)
+			i40e_vf_mdev_dirty_deactivate(d);
+	}
+	i40e_vf_mdev_dpin_begin(d->pin);
+	if (!d->arq_slot && i40e_vf_mdev_dirty_activate(d, &mbx)) {
+		/* fails the save; the close ends it (i40e_vf_mdev_dpin_end()) */
 		i40e_vf_mdev_dpin_fail(d->pin, "no memory to follow the VF's rings");
-		i40e_vf_mdev_dpin_end(d->pin);
 		goto out;
 	}
 	/* from nothing counted: the rings and buffers as they are now */
-	i40e_vf_mdev_dpin_begin(d->pin);
 	d->pinning = true;
 	i40e_vf_mdev_dirty_pin_all(d, true);
 out:
@@ -809,17 +779,17 @@ out:
 	i40e_vf_mdev_dpin_sync(d->pin, false);
 }
 
-/* Stop pinning, at the close; the caller syncs */
+/* Stop pinning, at the close, and forget a failure; the caller syncs */
 static void i40e_vf_mdev_dirty_pin_stop(struct i40e_vf_mdev_dirty *d)
 {
 	mutex_lock(&d->lock);
 	if (d->pinning) {
 		i40e_vf_mdev_dirty_pin_all(d, false);
-		i40e_vf_mdev_dpin_end(d->pin);
 		d->pinning = false;
 		if (!d->logging)
 			i40e_vf_mdev_dirty_deactivate(d);
 	}
+	i40e_vf_mdev_dpin_end(d->pin);
 	mutex_unlock(&d->lock);
 }
 

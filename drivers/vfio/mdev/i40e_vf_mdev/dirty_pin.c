@@ -65,11 +65,13 @@
 #include "dirty_pin.h"
 
 /*
- * Pages counted at once, 1 GiB: far more than a VF driver posts (iavf: 512
- * buffers of half a page per queue), far less than the rings allow (16
- * queues of 8160 buffers of up to 7 pages, mostly hostile)
+ * Pages counted at once, 256 MiB: more than a VF driver posts (iavf: 512
+ * buffers of half a page per queue; 16 queues of 4096 2 KiB buffers are
+ * 32768 pages), less than the rings allow a hostile driver (16 queues of
+ * 8160 buffers of up to 34 pages, anywhere): about 40 MiB of xarray nodes
+ * at worst, charged to the user's memory cgroup
  */
-#define I40E_VF_MDEV_DPIN_MAX_PAGES	BIT(18)
+#define I40E_VF_MDEV_DPIN_MAX_PAGES	BIT(16)
 /* Ranges the user may unmap during a save before tracking gives up */
 #define I40E_VF_MDEV_DPIN_FENCES	8
 /* Pages handled per visit to @state_lock */
@@ -93,6 +95,9 @@
  * @nr_fence: ranges in @fence
  * @fence_all: more ranges were unmapped than @fence holds: no more pins
  * @fence: page frames (first and last) the user unmapped while counting
+ * @unavailable: type1 cannot pin here at all (a v1 container, an IOMMU
+ *	driver without pins): its reports are then whole, and need none;
+ *	written under @state_lock, read under @lock
  * @lock: protects @have and @stats, held across pins
  * @have: page frames pinned
  * @stats: counters
@@ -113,6 +118,7 @@ struct i40e_vf_mdev_dpin {
 		u64 first;
 		u64 last;
 	} fence[I40E_VF_MDEV_DPIN_FENCES];
+	bool unavailable;
 	struct mutex lock;		/* see above */
 	struct xarray have;
 	struct i40e_vf_mdev_dpin_stats stats;
@@ -216,10 +222,10 @@ void i40e_vf_mdev_dpin_begin(struct i40e_vf_mdev_dpin *p)
 }
 
 /**
- * i40e_vf_mdev_dpin_end() - nothing is wanted any more
+ * i40e_vf_mdev_dpin_end() - nothing is wanted any more, at the close
  * @p: the state
  *
- * The pages are unpinned by the next sync.
+ * The pages are unpinned by the next sync; a failure is forgotten.
  *
  * Context: takes the innermost lock only (callers hold dirty.c's).
  */
@@ -227,6 +233,10 @@ void i40e_vf_mdev_dpin_end(struct i40e_vf_mdev_dpin *p)
 {
 	mutex_lock(&p->state_lock);
 	p->on = false;
+	p->failed = NULL;
+	p->nr_fence = 0;
+	p->fence_all = false;
+	WRITE_ONCE(p->unavailable, false);
 	xa_destroy(&p->want);
 	p->nr_want = 0;
 	p->resync = true;
@@ -362,12 +372,12 @@ static void dpin_apply(struct i40e_vf_mdev_dpin *p, u64 pfn, bool want)
 	if (!want) {
 		if (pinned)
 			dpin_unpin(p, pfn);
-		else if (!dpin_fenced(p, pfn))
+		else if (!READ_ONCE(p->unavailable) && !dpin_fenced(p, pfn))
 			/* its pin failed: a mapping made since may be written */
 			dpin_touch(p, pfn);
 		return;
 	}
-	if (pinned)
+	if (pinned || READ_ONCE(p->unavailable))
 		return;
 	if (dpin_fenced(p, pfn)) {
 		p->stats.fenced++;
@@ -379,6 +389,19 @@ static void dpin_apply(struct i40e_vf_mdev_dpin *p, u64 pfn, bool want)
 		/* no writable mapping: the device cannot write it either */
 		p->stats.not_pinned++;
 		return;
+	}
+	if (ret == -EACCES || ret == -ENOTTY) {
+		/* never pinned here: the group is not in the scope at all */
+		mutex_lock(&p->state_lock);
+		WRITE_ONCE(p->unavailable, true);
+		mutex_unlock(&p->state_lock);
+		return;
+	}
+	if (ret == -EBUSY) {
+		/* VFIO_DMA_UNMAP_FLAG_VADDR: type1 warns at every pin */
+		mutex_lock(&p->state_lock);
+		p->fence_all = true;
+		mutex_unlock(&p->state_lock);
 	}
 	if (ret) {
 		i40e_vf_mdev_dpin_fail(p, "type1 could not pin a page the VF may write");

@@ -169,7 +169,11 @@ static int i40e_vf_mdev_mig_step(struct i40e_vf_mdev_mig *mig,
 		break;
 
 	case ARC(STOP, STOP_COPY):
-		/* Already frozen: the whole stream at once */
+		/* Already frozen: pins of an earlier save stand, or fail it */
+		ret = i40e_vf_mdev_dirty_save_final(mig->idev);
+		if (ret)
+			break;
+		/* the whole stream at once */
 		ret = i40e_vf_mdev_mig_save_open(mig);
 		if (ret)
 			break;
