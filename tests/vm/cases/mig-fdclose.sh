@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kernels: stock debug
+# kernels: stock
+# kernels-long: debug
 # machine: xl710
 # timeout: 900
 # i40e_vf_mdev: a v2 data_fd whose read is stalled in its copy to user
