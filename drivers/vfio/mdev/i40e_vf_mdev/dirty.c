@@ -90,7 +90,7 @@ struct i40e_vf_mdev_dirty_aq {
  * @arq_geo: where @arq was configured from
  * @atq_geo: the mailbox send ring, which the device writes back
  * @arq_slot: slots of @arq, for its largest size
- * @pin: the type1 outlet
+ * @pin: the type1 outlet, from i40e_vf_mdev_dirty_init() on
  * @stats: counters for debugfs
  */
 struct i40e_vf_mdev_dirty {
@@ -286,6 +286,14 @@ static void i40e_vf_mdev_dirty_tx_pin(struct i40e_vf_mdev_dirty *d,
 					     posted);
 }
 
+/* Tx queue @q goes away or moves: owe what it let the device write */
+static void i40e_vf_mdev_dirty_tx_retire(struct i40e_vf_mdev_dirty *d,
+					 unsigned int q)
+{
+	i40e_vf_mdev_dirty_tx_mark(d, q);
+	i40e_vf_mdev_dirty_tx_pin(d, q, false);
+}
+
 static struct i40e_vf_mdev_dirty_aq
 i40e_vf_mdev_dirty_aq_geo(const struct i40e_vf_mdev_mbx_shadow *mbx, bool arq)
 {
@@ -377,10 +385,8 @@ static void i40e_vf_mdev_dirty_pf_reset(void *priv)
 	if (i40e_vf_mdev_dirty_active(d)) {
 		for (q = 0; q < I40E_VF_MDEV_PF_MAX_QP; q++) {
 			i40e_vf_mdev_dirty_rx_retire(d, q);
-			if (d->tx_set & BIT(q)) {
-				i40e_vf_mdev_dirty_tx_mark(d, q);
-				i40e_vf_mdev_dirty_tx_pin(d, q, false);
-			}
+			if (d->tx_set & BIT(q))
+				i40e_vf_mdev_dirty_tx_retire(d, q);
 		}
 		d->stats.resets++;
 	}
@@ -398,10 +404,8 @@ static void i40e_vf_mdev_dirty_pf_ring(void *priv, u16 q, bool tx,
 		return;
 	mutex_lock(&d->lock);
 	if (tx) {
-		if (i40e_vf_mdev_dirty_active(d) && (d->tx_set & BIT(q))) {
-			i40e_vf_mdev_dirty_tx_mark(d, q);
-			i40e_vf_mdev_dirty_tx_pin(d, q, false);
-		}
+		if (i40e_vf_mdev_dirty_active(d) && (d->tx_set & BIT(q)))
+			i40e_vf_mdev_dirty_tx_retire(d, q);
 		d->tx_geo[q] = *ring;
 		d->tx_set |= BIT(q);
 		i40e_vf_mdev_dirty_tx_pin(d, q, true);
@@ -750,7 +754,7 @@ void i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev)
 	struct i40e_vf_mdev_dirty *d = idev->dirty;
 	struct i40e_vf_mdev_mbx_shadow mbx;
 
-	if (!d || !d->pin || !i40e_vf_mdev_dirty_type1(idev))
+	if (!d || !i40e_vf_mdev_dirty_type1(idev))
 		return;
 	i40e_vf_mdev_trap_mbx_snapshot(idev, &mbx);
 
@@ -810,7 +814,7 @@ int i40e_vf_mdev_dirty_save_final(struct i40e_vf_mdev_dev *idev)
 	bool pinning, logging;
 	const char *why;
 
-	if (!d || !d->pin || !i40e_vf_mdev_dirty_type1(idev))
+	if (!d || !i40e_vf_mdev_dirty_type1(idev))
 		return 0;
 	mutex_lock(&d->lock);
 	pinning = d->pinning;
@@ -843,7 +847,7 @@ void i40e_vf_mdev_dirty_sync(struct i40e_vf_mdev_dev *idev)
 {
 	struct i40e_vf_mdev_dirty *d = idev->dirty;
 
-	if (d && d->pin)
+	if (d)
 		i40e_vf_mdev_dpin_sync(d->pin, false);
 }
 
@@ -860,7 +864,7 @@ void i40e_vf_mdev_dirty_unmap(struct i40e_vf_mdev_dev *idev, u64 iova,
 {
 	struct i40e_vf_mdev_dirty *d = idev->dirty;
 
-	if (d && d->pin)
+	if (d)
 		i40e_vf_mdev_dpin_unmap(d->pin, iova, len);
 }
 
@@ -929,10 +933,8 @@ void i40e_vf_mdev_dirty_close(struct i40e_vf_mdev_dev *idev)
 	mutex_lock(&d->lock);
 	i40e_vf_mdev_dirty_stop_locked(d);
 	mutex_unlock(&d->lock);
-	if (d->pin) {
-		i40e_vf_mdev_dirty_pin_stop(d);
-		i40e_vf_mdev_dpin_sync(d->pin, false);
-	}
+	i40e_vf_mdev_dirty_pin_stop(d);
+	i40e_vf_mdev_dpin_sync(d->pin, false);
 }
 
 /**
