@@ -23,6 +23,9 @@
 #     and the device migrates again
 #   - a VF whose BAR0 does not answer (its PF's VF MSE off) is not saved
 #   - the tracepoints: arcs, stream rejections, trapped BAR0 accesses
+#   - the sparse mmap re-evaluation IRQ, step by step through its consumer
+#     sample: finding it, its info, bad SET_IRQS arguments, the Rx tail
+#     page lent and taken back, a consumer that does not answer
 # On the debug kernel, KASAN, lockdep and kmemleak watch every step.
 . "$TOP/tests/vm/mdev-lib.sh"
 
@@ -175,6 +178,27 @@ run reset reset $U1
 check "reset and close end every kind of session" grep -q '^reset: ok' /tmp/reset.out
 check "the VF's sysfs reset ends every kind of session (4 states)" \
 	test "$(grep -c '^sysfs reset in .*: state RUNNING, data_fd No such device: ok$' /tmp/reset.out)" = 4
+
+# The sparse mmap re-evaluation IRQ, through its consumer sample
+# (samples/i40e_vf_mdev_reeval.c): every step of the protocol on U1, then
+# the driver's own count of what happened
+reeval_stat() { awk -v k="$1" '$1 == k { print $2 }' "$MDEV_DBG/$U1/reeval"; }
+check "debugfs: the re-evaluation IRQ is offered, no consumer" \
+	sh -c "grep -qx 'offered yes' $MDEV_DBG/$U1/reeval && grep -qx 'consumer 0' $MDEV_DBG/$U1/reeval"
+REEVAL=$(test_prog mdev_reeval)
+"$REEVAL" $U1 > /tmp/reeval.out 2>&1; reeval_rc=$?
+sed 's/^/#   /' /tmp/reeval.out
+check "reeval sample: every step of the protocol (exit $reeval_rc)" \
+	sh -c "[ $reeval_rc = 0 ] && grep -qE '^[1-9][0-9]* passed, 0 failed\$' /tmp/reeval.out"
+check "reeval: closed: no consumer, no claim, no mapping, nothing held" \
+	sh -c "grep -qx 'consumer 0' $MDEV_DBG/$U1/reeval && grep -qx 'claims 0' $MDEV_DBG/$U1/reeval &&
+	       grep -qx 'mappings 0' $MDEV_DBG/$U1/reeval && grep -qx 'held 0' $MDEV_DBG/$U1/reeval"
+cf=$(reeval_stat claim_failures)
+check "reeval: the claims that waited in vain were counted ($cf >= 2)" test "${cf:-0}" -ge 2
+sed 's/^/#   /' "$MDEV_DBG/$U1/reeval"
+check "the kernel log says why a start failed" \
+	sh -c "dmesg | grep -q 'dirty tracking not started: the user still maps the Rx tail page'"
+check "the Rx tail page is trapped again once closed" rx_tail_kept "$MDEV_DBG/$U1/traps"
 
 # PF events while the VF is stopped: the host administrator gives VF0 a
 # new MAC (i40e resets the VF) in each state where its DMA is stopped,

@@ -10,19 +10,28 @@
  * user writes to the mailbox ring registers are kept in a shadow, which
  * migration needs.
  *
- * The mailbox pages are always trapped, and so is the Rx tail page of a
- * migratable device: dirty tracking (dirty.c) learns from the trapped
- * writes which buffers the device may fill, and is told of them here,
- * under the trap's lock, in the order the VF sees them; the pins those
- * call for are made once the lock is let go.  The Tx tail
- * page is not trapped: the device only reads Tx buffers.
+ * The mailbox pages are always trapped.  The Rx tail page of a migratable
+ * device is trapped whenever dirty tracking may need it: always, unless a
+ * user registered for the sparse mmap re-evaluation IRQ (reeval.c), to
+ * which the page is lent while no tracking claims it.  Dirty tracking
+ * (dirty.c) learns from the trapped Rx tail writes which buffers the
+ * device may fill, and is told of them here, under the trap's lock, in the
+ * order the VF sees them; the pins those call for are made once the lock
+ * is let go.  The Tx tail page is not trapped: the device only reads Tx
+ * buffers.
  *
- * trap->pages is a bitmap so that tests can trap the tail pages on
- * purpose (i40e_vf_mdev_trap_tails(), debugfs "trap_tail"); whoever sets a
- * bit in it must also invalidate existing mappings of the page and have
- * userspace re-read the sparse mmap capability before relying on the
- * trap.  The fault handler of BAR0 mappings refuses trapped pages, so an
- * invalidated mapping cannot map the page again behind the trap.
+ * A lent page is never taken from a mapping: when tracking claims it back,
+ * it leaves the sparse mmap areas and mmap() of it is refused, and the
+ * claim waits until the user has unmapped it (reeval.c).  The mappings
+ * that cover it are counted for that, through the operations this file
+ * gives every BAR0 mapping; such a mapping cannot be split, so that what
+ * it covers stays what was counted.
+ *
+ * debugfs "trap_tail" traps both tail pages on purpose, for tests of the
+ * trap accounting (i40e_vf_mdev_trap_tails()); it zaps the mappings of the
+ * pages, and the fault handler of BAR0 mappings refuses pages trapped so
+ * (and any other trapped page that was not lent), so a zapped mapping
+ * cannot map the page again behind the trap.
  */
 
 #include <linux/bitmap.h>
@@ -37,6 +46,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
+#include <linux/wait.h>
 
 #include "dirty.h"
 #include "i40e_vf_mdev.h"
@@ -106,6 +116,46 @@ static void i40e_vf_mdev_trap_range(struct i40e_vf_mdev_trap *trap,
 	bitmap_set(trap->pages, first, last - first);
 }
 
+/* The BAR0 pages of the Rx tail registers, [first, first + nr) */
+#define I40E_VF_MDEV_RX_TAIL_PAGE	(I40E_VF_MDEV_RX_TAIL_START >> PAGE_SHIFT)
+#define I40E_VF_MDEV_RX_TAIL_NR_PAGES \
+	(DIV_ROUND_UP(I40E_VF_MDEV_RX_TAIL_END, PAGE_SIZE) - \
+	 I40E_VF_MDEV_RX_TAIL_PAGE)
+
+/* Whether the Rx tail page is out of the user's reach now */
+static bool i40e_vf_mdev_trap_rx_tail(const struct i40e_vf_mdev_trap *trap)
+{
+	if (trap->forced)
+		return true;
+	if (!trap->track_rx)
+		return false;
+	return !trap->consumer || trap->claims || trap->held;
+}
+
+/*
+ * Work out trap->pages from the state.  Returns whether it changed, i.e.
+ * whether the sparse mmap capability a user reads changed.
+ */
+static bool i40e_vf_mdev_trap_update(struct i40e_vf_mdev_trap *trap)
+{
+	DECLARE_BITMAP(old, I40E_VF_MDEV_BAR0_PAGES);
+
+	lockdep_assert_held(&trap->lock);
+	bitmap_copy(old, trap->pages, I40E_VF_MDEV_BAR0_PAGES);
+	bitmap_copy(trap->pages, trap->kept, I40E_VF_MDEV_BAR0_PAGES);
+	if (trap->forced)
+		i40e_vf_mdev_trap_range(trap, I40E_VF_MDEV_TX_TAIL_START,
+					I40E_VF_MDEV_TX_TAIL_END);
+	if (i40e_vf_mdev_trap_rx_tail(trap))
+		i40e_vf_mdev_trap_range(trap, I40E_VF_MDEV_RX_TAIL_START,
+					I40E_VF_MDEV_RX_TAIL_END);
+	bitmap_copy(trap->rw_pages, trap->pages, I40E_VF_MDEV_BAR0_PAGES);
+	if (trap->track_rx)
+		bitmap_set(trap->rw_pages, I40E_VF_MDEV_RX_TAIL_PAGE,
+			   I40E_VF_MDEV_RX_TAIL_NR_PAGES);
+	return !bitmap_equal(old, trap->pages, I40E_VF_MDEV_BAR0_PAGES);
+}
+
 /**
  * i40e_vf_mdev_trap_init() - set up the BAR0 trap of a new device
  * @idev: the device
@@ -117,29 +167,185 @@ void i40e_vf_mdev_trap_init(struct i40e_vf_mdev_dev *idev)
 	struct i40e_vf_mdev_trap *trap = &idev->trap;
 
 	mutex_init(&trap->lock);
+	init_waitqueue_head(&trap->vma_wq);
+	atomic_set(&trap->lent_vmas, 0);
 	bitmap_zero(trap->pages, I40E_VF_MDEV_BAR0_PAGES);
+	bitmap_zero(trap->rw_pages, I40E_VF_MDEV_BAR0_PAGES);
 	memset(&trap->mbx, 0, sizeof(trap->mbx));
 	memset(&trap->stats, 0, sizeof(trap->stats));
+	memset(&trap->lend, 0, sizeof(trap->lend));
 	i40e_vf_mdev_trap_range(trap, I40E_VF_MDEV_MBX_START,
 				I40E_VF_MDEV_MBX_END);
 	bitmap_copy(trap->kept, trap->pages, I40E_VF_MDEV_BAR0_PAGES);
+	bitmap_copy(trap->rw_pages, trap->pages, I40E_VF_MDEV_BAR0_PAGES);
 }
 
 /**
- * i40e_vf_mdev_trap_keep_rx_tails() - trap the Rx tail page for good
+ * i40e_vf_mdev_trap_track_rx_tails() - trap the Rx tail page for tracking
  * @idev: the device, not yet registered (no user can have mapped BAR0)
  *
  * For dirty tracking, which must see every Rx tail write of a migratable
- * device.
+ * device while it runs: the page is trapped from now on, except while it
+ * is lent to a user of the re-evaluation IRQ.
  */
-void i40e_vf_mdev_trap_keep_rx_tails(struct i40e_vf_mdev_dev *idev)
+void i40e_vf_mdev_trap_track_rx_tails(struct i40e_vf_mdev_dev *idev)
 {
 	struct i40e_vf_mdev_trap *trap = &idev->trap;
 
 	mutex_lock(&trap->lock);
-	i40e_vf_mdev_trap_range(trap, I40E_VF_MDEV_RX_TAIL_START,
-				I40E_VF_MDEV_RX_TAIL_END);
-	bitmap_copy(trap->kept, trap->pages, I40E_VF_MDEV_BAR0_PAGES);
+	trap->track_rx = true;
+	i40e_vf_mdev_trap_update(trap);
+	mutex_unlock(&trap->lock);
+}
+
+/**
+ * i40e_vf_mdev_trap_lendable() - whether the device can lend pages
+ * @idev: the device
+ *
+ * Return: true if the Rx tail page is trapped for tracking and user
+ * mappings of BAR0 can be counted (Linux 6.10 and later), i.e. if the
+ * re-evaluation IRQ has something to offer.
+ */
+bool i40e_vf_mdev_trap_lendable(struct i40e_vf_mdev_dev *idev)
+{
+#ifndef I40E_VF_MDEV_NO_DEVICE_INODE
+	return READ_ONCE(idev->trap.track_rx);
+#else
+	return false;
+#endif
+}
+
+/**
+ * i40e_vf_mdev_trap_set_consumer() - a user registers for the
+ * re-evaluation IRQ, or leaves it
+ * @idev: the device
+ * @on: registered (true) or not
+ *
+ * A registered user is lent the Rx tail page while no tracking claims it.
+ * One that leaves keeps the mappings it has (they are counted, and a
+ * later claim waits for them like any other) but cannot map the page
+ * again.  Either way a failed claim is forgotten.
+ */
+void i40e_vf_mdev_trap_set_consumer(struct i40e_vf_mdev_dev *idev, bool on)
+{
+	struct i40e_vf_mdev_trap *trap = &idev->trap;
+
+	mutex_lock(&trap->lock);
+	trap->consumer = on;
+	trap->held = false;
+	if (i40e_vf_mdev_trap_update(trap) && !i40e_vf_mdev_trap_rx_tail(trap))
+		trap->lend.lends++;
+	mutex_unlock(&trap->lock);
+}
+
+/**
+ * i40e_vf_mdev_trap_claim() - dirty tracking claims the Rx tail page
+ * @idev: the device
+ *
+ * The page leaves the sparse mmap areas, if it was lent, and mmap() of it
+ * is refused from now on; the caller then waits for the user's mappings
+ * of it to go (i40e_vf_mdev_trap_lent_vmas()) and ends the claim with
+ * i40e_vf_mdev_trap_claimed().
+ *
+ * Return: whether the sparse mmap capability changed.
+ */
+bool i40e_vf_mdev_trap_claim(struct i40e_vf_mdev_dev *idev)
+{
+	struct i40e_vf_mdev_trap *trap = &idev->trap;
+	bool changed;
+
+	mutex_lock(&trap->lock);
+	trap->claims++;
+	changed = i40e_vf_mdev_trap_update(trap);
+	if (changed)
+		trap->lend.revokes++;
+	mutex_unlock(&trap->lock);
+	return changed;
+}
+
+/**
+ * i40e_vf_mdev_trap_claimed() - the end of i40e_vf_mdev_trap_claim()
+ * @idev: the device
+ * @ok: the user's mappings of the page went: tracking starts; or they did
+ *	not, and the claim is withdrawn
+ *
+ * A withdrawn claim leaves the page out of the areas ("held") until a
+ * claim succeeds, tracking ends or the consumer changes, for a user that
+ * could not answer while it was claiming and retries.
+ */
+void i40e_vf_mdev_trap_claimed(struct i40e_vf_mdev_dev *idev, bool ok)
+{
+	struct i40e_vf_mdev_trap *trap = &idev->trap;
+
+	mutex_lock(&trap->lock);
+	if (ok) {
+		trap->granted++;
+		trap->held = false;
+	} else {
+		trap->claims--;
+		trap->held = true;
+		trap->lend.claim_failures++;
+	}
+	i40e_vf_mdev_trap_update(trap);
+	mutex_unlock(&trap->lock);
+}
+
+/**
+ * i40e_vf_mdev_trap_unclaim() - dirty tracking no longer needs the page
+ * @idev: the device
+ *
+ * Balances a successful claim.  When no claim is left, the page is lent
+ * again to a registered user.
+ *
+ * Return: whether the sparse mmap capability changed.
+ */
+bool i40e_vf_mdev_trap_unclaim(struct i40e_vf_mdev_dev *idev)
+{
+	struct i40e_vf_mdev_trap *trap = &idev->trap;
+	bool changed;
+
+	mutex_lock(&trap->lock);
+	if (!WARN_ON_ONCE(!trap->claims || !trap->granted)) {
+		trap->claims--;
+		trap->granted--;
+	}
+	trap->held = false;
+	changed = i40e_vf_mdev_trap_update(trap);
+	if (changed)
+		trap->lend.lends++;
+	mutex_unlock(&trap->lock);
+	return changed;
+}
+
+/**
+ * i40e_vf_mdev_trap_lent_vmas() - user mappings that cover the Rx tail page
+ * @idev: the device
+ *
+ * Return: their number; &i40e_vf_mdev_trap.vma_wq is woken when it drops
+ * to zero.
+ */
+int i40e_vf_mdev_trap_lent_vmas(struct i40e_vf_mdev_dev *idev)
+{
+	return atomic_read(&idev->trap.lent_vmas);
+}
+
+/**
+ * i40e_vf_mdev_trap_lend_stats() - the lending state and counters
+ * @idev: the device
+ * @st: where to copy them
+ */
+void i40e_vf_mdev_trap_lend_stats(struct i40e_vf_mdev_dev *idev,
+				  struct i40e_vf_mdev_lend_stats *st)
+{
+	struct i40e_vf_mdev_trap *trap = &idev->trap;
+
+	mutex_lock(&trap->lock);
+	*st = trap->lend;
+	st->consumer = trap->consumer;
+	st->lent = trap->track_rx && !i40e_vf_mdev_trap_rx_tail(trap);
+	st->claims = trap->claims;
+	st->held = trap->held;
+	st->vmas = atomic_read(&trap->lent_vmas);
 	mutex_unlock(&trap->lock);
 }
 
@@ -233,6 +439,22 @@ void i40e_vf_mdev_trap_stats(struct i40e_vf_mdev_dev *idev,
 	mutex_unlock(&trap->lock);
 }
 
+/* Whether [@start, @start + @len) of BAR0 touches a trapped page */
+static bool i40e_vf_mdev_trap_hit_locked(struct i40e_vf_mdev_trap *trap,
+					 u64 start, u64 len)
+{
+	unsigned long first, last;
+
+	lockdep_assert_held(&trap->lock);
+	if (!len || start >= I40E_VF_MDEV_BAR0_SIZE)
+		return false;
+
+	first = start >> PAGE_SHIFT;
+	last = (min(len, I40E_VF_MDEV_BAR0_SIZE - start) + start - 1) >>
+	       PAGE_SHIFT;
+	return find_next_bit(trap->pages, last + 1, first) <= last;
+}
+
 /**
  * i40e_vf_mdev_trap_hit() - whether a range of BAR0 touches a trapped page
  * @idev: the device
@@ -245,24 +467,63 @@ void i40e_vf_mdev_trap_stats(struct i40e_vf_mdev_dev *idev,
 bool i40e_vf_mdev_trap_hit(struct i40e_vf_mdev_dev *idev, u64 start, u64 len)
 {
 	struct i40e_vf_mdev_trap *trap = &idev->trap;
-	unsigned long first, last;
 	bool hit;
 
-	if (!len || start >= I40E_VF_MDEV_BAR0_SIZE)
-		return false;
-
-	first = start >> PAGE_SHIFT;
-	last = (min(len, I40E_VF_MDEV_BAR0_SIZE - start) + start - 1) >>
-	       PAGE_SHIFT;
-
 	mutex_lock(&trap->lock);
-	hit = find_next_bit(trap->pages, last + 1, first) <= last;
+	hit = i40e_vf_mdev_trap_hit_locked(trap, start, len);
 	mutex_unlock(&trap->lock);
 
 	return hit;
 }
 
 #ifndef I40E_VF_MDEV_NO_DEVICE_INODE
+static struct i40e_vf_mdev_trap *i40e_vf_mdev_vma_trap(struct vm_area_struct *vma)
+{
+	struct vfio_pci_core_device *vdev = vma->vm_private_data;
+
+	return &container_of(vdev, struct i40e_vf_mdev_dev, core_device)->trap;
+}
+
+/* The first BAR0 page a mapping of BAR0 covers */
+static unsigned long i40e_vf_mdev_vma_first(struct vm_area_struct *vma)
+{
+	return vma->vm_pgoff &
+	       ((1UL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
+}
+
+/*
+ * Whether a mapping of BAR0 covers the Rx tail page of a device that lends
+ * it (the page is only mapped while lent); track_rx does not change once
+ * the device is registered.
+ */
+static bool i40e_vf_mdev_vma_lent(struct vm_area_struct *vma)
+{
+	unsigned long first = i40e_vf_mdev_vma_first(vma);
+	unsigned long last = first + vma_pages(vma) - 1;
+
+	return i40e_vf_mdev_vma_trap(vma)->track_rx &&
+	       first < I40E_VF_MDEV_RX_TAIL_PAGE + I40E_VF_MDEV_RX_TAIL_NR_PAGES &&
+	       last >= I40E_VF_MDEV_RX_TAIL_PAGE;
+}
+
+/*
+ * A trapped page may be faulted in only through a mapping made while it
+ * was lent, until its user unmaps it (see the top of this file); never
+ * once a claim was granted, which waited for every such mapping to go.
+ */
+static bool i40e_vf_mdev_trap_may_fault(const struct i40e_vf_mdev_trap *trap,
+					unsigned long page)
+{
+	if (!test_bit(page, trap->pages))
+		return true;
+	if (!trap->track_rx || trap->forced ||
+	    page < I40E_VF_MDEV_RX_TAIL_PAGE ||
+	    page >= I40E_VF_MDEV_RX_TAIL_PAGE + I40E_VF_MDEV_RX_TAIL_NR_PAGES)
+		return false;
+	/* a mapping left behind a granted claim: the count is wrong */
+	return !WARN_ON_ONCE(trap->granted);
+}
+
 /*
  * Fault handler of the user's BAR0 mappings.  trap->lock is held across
  * vfio-pci-core's handler, so a page cannot be mapped between
@@ -271,17 +532,14 @@ bool i40e_vf_mdev_trap_hit(struct i40e_vf_mdev_dev *idev, u64 start, u64 len)
 static vm_fault_t i40e_vf_mdev_bar0_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct vfio_pci_core_device *vdev = vma->vm_private_data;
-	struct i40e_vf_mdev_dev *idev = container_of(vdev, struct i40e_vf_mdev_dev,
-						     core_device);
-	struct i40e_vf_mdev_trap *trap = &idev->trap;
-	u64 pgoff = vma->vm_pgoff &
-		    ((1ULL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
-	unsigned long page = pgoff + ((vmf->address - vma->vm_start) >> PAGE_SHIFT);
+	struct i40e_vf_mdev_trap *trap = i40e_vf_mdev_vma_trap(vma);
+	unsigned long page = i40e_vf_mdev_vma_first(vma) +
+			     ((vmf->address - vma->vm_start) >> PAGE_SHIFT);
 	vm_fault_t ret;
 
 	mutex_lock(&trap->lock);
-	if (page < I40E_VF_MDEV_BAR0_PAGES && test_bit(page, trap->pages))
+	if (page >= I40E_VF_MDEV_BAR0_PAGES ||
+	    !i40e_vf_mdev_trap_may_fault(trap, page))
 		ret = VM_FAULT_SIGBUS;
 	else
 		ret = trap->core_vm_ops->fault(vmf);
@@ -290,35 +548,88 @@ static vm_fault_t i40e_vf_mdev_bar0_fault(struct vm_fault *vmf)
 	return ret;
 }
 
+/* A mapping is copied (fork(), mremap()) or split off */
+static void i40e_vf_mdev_bar0_vm_open(struct vm_area_struct *vma)
+{
+	struct i40e_vf_mdev_trap *trap = i40e_vf_mdev_vma_trap(vma);
+
+	if (i40e_vf_mdev_vma_lent(vma))
+		atomic_inc(&trap->lent_vmas);
+	if (trap->core_vm_ops->open)
+		trap->core_vm_ops->open(vma);
+}
+
+/* A mapping goes, after its pages were unmapped */
+static void i40e_vf_mdev_bar0_vm_close(struct vm_area_struct *vma)
+{
+	struct i40e_vf_mdev_trap *trap = i40e_vf_mdev_vma_trap(vma);
+
+	if (trap->core_vm_ops->close)
+		trap->core_vm_ops->close(vma);
+	if (i40e_vf_mdev_vma_lent(vma) && atomic_dec_and_test(&trap->lent_vmas))
+		wake_up_all(&trap->vma_wq);
+}
+
+/* What a mapping of the Rx tail page covers stays what was counted */
+static int i40e_vf_mdev_bar0_vm_may_split(struct vm_area_struct *vma,
+					  unsigned long addr)
+{
+	return i40e_vf_mdev_vma_lent(vma) ? -EINVAL : 0;
+}
+
 /* No huge_fault: BAR0 (64 KiB) is mapped with small pages anyway */
 static const struct vm_operations_struct i40e_vf_mdev_bar0_vm_ops = {
+	.open = i40e_vf_mdev_bar0_vm_open,
+	.close = i40e_vf_mdev_bar0_vm_close,
+	.may_split = i40e_vf_mdev_bar0_vm_may_split,
 	.fault = i40e_vf_mdev_bar0_fault,
 };
 #endif
 
 /**
- * i40e_vf_mdev_trap_mmap() - take over the faults of a new BAR0 mapping
+ * i40e_vf_mdev_bar0_mmap() - mmap() of BAR0
  * @idev: the device
- * @vma: a mapping of BAR0 that vfio_pci_core_mmap() just set up
+ * @vma: the new mapping
+ * @start: its offset in BAR0
  *
- * A page that is trapped by the time it is touched is not mapped (the
- * access gets SIGBUS); vfio-pci-core's fault handler maps the others.
- * Since Linux 6.10 vfio-pci-core's mappings have no operations besides
- * their fault handlers; before, they had open and close too and are left
- * alone (i40e_vf_mdev_trap_tails() is not supported there).
+ * Trapped pages are accessed with read/write only.  vfio-pci-core sets up
+ * the others, and the mapping then gets this file's operations: a page
+ * that is trapped by the time it is touched is not mapped (the access
+ * gets SIGBUS) unless it was lent (see the top of this file), and
+ * mappings of the Rx tail page are counted.  The check and the count are
+ * made under trap->lock, so that a claim cannot miss a mapping.  Since
+ * Linux 6.10 vfio-pci-core's mappings have no operations besides their
+ * fault handlers; before, they had open and close too and are left alone
+ * (nothing is lent, and i40e_vf_mdev_trap_tails() is not supported).
+ *
+ * Return: 0 or a negative errno (-EINVAL for a trapped page).
  */
-void i40e_vf_mdev_trap_mmap(struct i40e_vf_mdev_dev *idev,
-			    struct vm_area_struct *vma)
+int i40e_vf_mdev_bar0_mmap(struct i40e_vf_mdev_dev *idev,
+			   struct vm_area_struct *vma, u64 start)
 {
-#ifndef I40E_VF_MDEV_NO_DEVICE_INODE
 	struct i40e_vf_mdev_trap *trap = &idev->trap;
+	int ret = -EINVAL;
 
 	mutex_lock(&trap->lock);
+	if (i40e_vf_mdev_trap_hit_locked(trap, start,
+					 vma->vm_end - vma->vm_start))
+		goto out;
+	ret = vfio_pci_core_mmap(&idev->core_device.vdev, vma);
+	if (ret)
+		goto out;
+#ifndef I40E_VF_MDEV_NO_DEVICE_INODE
 	if (!trap->core_vm_ops)
 		trap->core_vm_ops = vma->vm_ops;
 	vma->vm_ops = &i40e_vf_mdev_bar0_vm_ops;
-	mutex_unlock(&trap->lock);
+	if (i40e_vf_mdev_vma_lent(vma)) {
+		/* a child must not keep what a claim waits for */
+		vm_flags_set(vma, VM_DONTCOPY);
+		atomic_inc(&trap->lent_vmas);
+	}
 #endif
+out:
+	mutex_unlock(&trap->lock);
+	return ret;
 }
 
 /**
@@ -332,7 +643,8 @@ void i40e_vf_mdev_trap_mmap(struct i40e_vf_mdev_dev *idev,
  * from now on, mmap() of them is refused, and existing user mappings of
  * them are zapped; touching them through such a mapping gets SIGBUS.  A
  * VMM started after the change reads the new areas and goes through the
- * trap.  Untrapped again, the pages can be mapped and faulted in again.
+ * trap.  Untrapped again, the Tx tail page can be mapped and faulted in
+ * again, and the Rx tail page is what tracking and lending make it.
  *
  * Return: 0, or -EOPNOTSUPP on kernels before 6.10, where vfio devices
  * have no address space of their own to zap mappings in.
@@ -343,27 +655,17 @@ int i40e_vf_mdev_trap_tails(struct i40e_vf_mdev_dev *idev, bool trap_them)
 	struct address_space *mapping = idev->core_device.vdev.inode->i_mapping;
 	loff_t bar0 = VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR0_REGION_INDEX);
 	struct i40e_vf_mdev_trap *trap = &idev->trap;
-	static const u64 tails[][2] = {
-		{ I40E_VF_MDEV_TX_TAIL_START, I40E_VF_MDEV_TX_TAIL_END },
-		{ I40E_VF_MDEV_RX_TAIL_START, I40E_VF_MDEV_RX_TAIL_END },
-	};
-	unsigned int i;
 
 	mutex_lock(&trap->lock);
-	for (i = 0; i < ARRAY_SIZE(tails); i++) {
-		unsigned long first = tails[i][0] >> PAGE_SHIFT;
-		unsigned long nr = DIV_ROUND_UP(tails[i][1], PAGE_SIZE) - first;
-
-		if (!trap_them) {
-			/* pages trapped for good stay so */
-			bitmap_clear(trap->pages, first, nr);
-			bitmap_or(trap->pages, trap->pages, trap->kept,
-				  I40E_VF_MDEV_BAR0_PAGES);
-			continue;
-		}
-		bitmap_set(trap->pages, first, nr);
-		unmap_mapping_range(mapping, bar0 + ((loff_t)first << PAGE_SHIFT),
-				    (loff_t)nr << PAGE_SHIFT, true);
+	trap->forced = trap_them;
+	i40e_vf_mdev_trap_update(trap);
+	if (trap_them) {
+		unmap_mapping_range(mapping, bar0 + I40E_VF_MDEV_TX_TAIL_START,
+				    I40E_VF_MDEV_TX_TAIL_END -
+				    I40E_VF_MDEV_TX_TAIL_START, true);
+		unmap_mapping_range(mapping, bar0 + I40E_VF_MDEV_RX_TAIL_START,
+				    I40E_VF_MDEV_RX_TAIL_END -
+				    I40E_VF_MDEV_RX_TAIL_START, true);
 	}
 	mutex_unlock(&trap->lock);
 	return 0;
@@ -669,7 +971,10 @@ static ssize_t i40e_vf_mdev_trap_rw(struct i40e_vf_mdev_dev *idev,
  * @iswrite: direction
  *
  * Splits the access into runs of trapped and untrapped pages; trapped runs
- * go through the trap, the others straight to vfio-pci-core.
+ * go through the trap, the others straight to vfio-pci-core.  A lent page
+ * counts as trapped here: an access to it through the trap is seen by a
+ * claim that comes while it is in flight (a claim cannot wait for
+ * vfio-pci-core's accesses).
  *
  * Return: bytes transferred, or a negative errno if none were.
  */
@@ -699,13 +1004,13 @@ ssize_t i40e_vf_mdev_bar0_rw(struct i40e_vf_mdev_dev *idev, char __user *buf,
 			unsigned long next;
 
 			mutex_lock(&trap->lock);
-			trapped = test_bit(page, trap->pages);
+			trapped = test_bit(page, trap->rw_pages);
 			if (trapped)
-				next = find_next_zero_bit(trap->pages,
+				next = find_next_zero_bit(trap->rw_pages,
 							  I40E_VF_MDEV_BAR0_PAGES,
 							  page);
 			else
-				next = find_next_bit(trap->pages,
+				next = find_next_bit(trap->rw_pages,
 						     I40E_VF_MDEV_BAR0_PAGES,
 						     page);
 			mutex_unlock(&trap->lock);

@@ -15,9 +15,12 @@
  *	dirty	dirty tracking (dirty.c): "offered yes|no" (DMA logging),
  *		then its state and counters and the type1 pins', one
  *		"<name> <value>" per line
+ *	reeval	the sparse mmap re-evaluation IRQ (reeval.c):
+ *		"offered yes|no", then the lending of the Rx tail page and
+ *		its counters, one "<name> <value>" per line
  *	trap_tail	0 or 1: whether the page of the Tx queue tail
- *		registers is trapped (default 0; the Rx tail page is trapped
- *		for good on a migratable device).  Writing 1
+ *		registers is trapped (default 0; the Rx tail page of a
+ *		migratable device is trapped unless lent).  Writing 1
  *		traps both (i40e_vf_mdev_trap_tails()): tail writes are then
  *		counted as "tx_tail" and "rx_tail" in traps, for tests that
  *		the count can show them.  Set it before the VMM opens the
@@ -197,6 +200,29 @@ static int i40e_vf_mdev_dirty_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(i40e_vf_mdev_dirty);
 
+/* reeval: the re-evaluation IRQ and the lending of the Rx tail page */
+static int i40e_vf_mdev_reeval_show(struct seq_file *s, void *unused)
+{
+	struct i40e_vf_mdev_lend_stats st;
+
+	if (!i40e_vf_mdev_reeval_stats(s->private, &st)) {
+		seq_puts(s, "offered no\n");
+		return 0;
+	}
+	seq_puts(s, "offered yes\n");
+	seq_printf(s, "consumer %d\n", st.consumer);
+	seq_printf(s, "lent %d\n", st.lent);
+	seq_printf(s, "claims %u\n", st.claims);
+	seq_printf(s, "held %d\n", st.held);
+	seq_printf(s, "mappings %d\n", st.vmas);
+	seq_printf(s, "lends %llu\n", st.lends);
+	seq_printf(s, "revokes %llu\n", st.revokes);
+	seq_printf(s, "claim_failures %llu\n", st.claim_failures);
+	seq_printf(s, "signals %llu\n", st.signals);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(i40e_vf_mdev_reeval);
+
 /**
  * i40e_vf_mdev_debugfs_add() - create a device's debugfs directory
  * @idev: the device, whose mdev names the directory
@@ -219,6 +245,8 @@ void i40e_vf_mdev_debugfs_add(struct i40e_vf_mdev_dev *idev)
 			    &i40e_vf_mdev_migration_fops);
 	debugfs_create_file("dirty", 0400, dir, idev,
 			    &i40e_vf_mdev_dirty_fops);
+	debugfs_create_file("reeval", 0400, dir, idev,
+			    &i40e_vf_mdev_reeval_fops);
 	idev->debugfs = dir;
 }
 

@@ -24,12 +24,13 @@
  *  - the descriptors the tail writes post, read through the IOMMU domain
  *    the VF is attached to.
  *
- * The Rx tail page of a migratable device is trapped for the device's
- * life (i40e_vf_mdev_dirty_offer()): a page the user has mapped cannot be
- * taken back from it safely until the sparse mmap re-evaluation IRQ
- * exists.  The Tx tails are not: the device only reads Tx buffers, and
- * what it writes for Tx (descriptor write-back, head write-back) is in
- * every report whatever was posted.
+ * The Rx tail page of a migratable device is trapped while either outlet
+ * runs: it is trapped always (i40e_vf_mdev_dirty_offer()) but while it is
+ * lent to a user of the sparse mmap re-evaluation IRQ, and each outlet
+ * claims it back before it starts (reeval.c), which fails if the user
+ * keeps its mapping.  The Tx tails are not trapped: the device only reads
+ * Tx buffers, and what it writes for Tx (descriptor write-back, head
+ * write-back) is in every report whatever was posted.
  *
  * Locks: &i40e_vf_mdev_dirty.lock is taken inside the trap's lock and
  * inside the PF's, and takes no other lock itself but dirty_pin.c's
@@ -524,18 +525,22 @@ static void i40e_vf_mdev_dirty_deactivate(struct i40e_vf_mdev_dirty *d)
 
 /* ---- vfio_log_ops ---- */
 
-/* Stop DMA logging and free what it used; caller holds d->lock */
-static void i40e_vf_mdev_dirty_stop_locked(struct i40e_vf_mdev_dirty *d)
+/*
+ * Stop DMA logging and free what it used; caller holds d->lock.  Returns
+ * whether it ran, i.e. held a claim on the Rx tail page.
+ */
+static bool i40e_vf_mdev_dirty_stop_locked(struct i40e_vf_mdev_dirty *d)
 {
 	lockdep_assert_held(&d->lock);
 	if (!d->logging)
-		return;
+		return false;
 	kvfree(d->set.bits);
 	d->set.bits = NULL;
 	d->logging = false;
 	if (!d->pinning)
 		i40e_vf_mdev_dirty_deactivate(d);
 	d->stats.stops++;
+	return true;
 }
 
 static int i40e_vf_mdev_log_start(struct vfio_device *vdev,
@@ -564,6 +569,10 @@ static int i40e_vf_mdev_log_start(struct vfio_device *vdev,
 		nr++;
 	}
 
+	/* the Rx tail page back from the user, if it was lent */
+	ret = i40e_vf_mdev_reeval_claim(idev);
+	if (ret)
+		return ret;
 	i40e_vf_mdev_trap_mbx_snapshot(idev, &mbx);
 
 	mutex_lock(&d->lock);
@@ -596,16 +605,22 @@ static int i40e_vf_mdev_log_start(struct vfio_device *vdev,
 	d->stats.starts++;
 out:
 	mutex_unlock(&d->lock);
+	if (ret)
+		i40e_vf_mdev_reeval_unclaim(idev);
 	return ret;
 }
 
 static int i40e_vf_mdev_log_stop(struct vfio_device *vdev)
 {
-	struct i40e_vf_mdev_dirty *d = to_i40e_vf_mdev_dev(vdev)->dirty;
+	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(vdev);
+	struct i40e_vf_mdev_dirty *d = idev->dirty;
+	bool ran;
 
 	mutex_lock(&d->lock);
-	i40e_vf_mdev_dirty_stop_locked(d);
+	ran = i40e_vf_mdev_dirty_stop_locked(d);
 	mutex_unlock(&d->lock);
+	if (ran)
+		i40e_vf_mdev_reeval_unclaim(idev);
 	return 0;
 }
 
@@ -746,19 +761,29 @@ static void i40e_vf_mdev_dirty_pin_all(struct i40e_vf_mdev_dirty *d,
  * the device is closed, which puts the VF's group in type1's pinned-page
  * scope; if that failed before, starts it over.  A user that tracks
  * through DMA logging needs no pins, and iommufd cannot make them: there
- * a no-op.  A failure fails the save at STOP_COPY
+ * a no-op.  Pinning claims the Rx tail page (reeval.c) until it stops;
+ * only that can fail here.  A failure to pin fails the save at STOP_COPY
  * (i40e_vf_mdev_dirty_save_final()).
+ *
+ * Return: 0, or the claim's error (nothing started).
  */
-void i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev)
+int i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev)
 {
 	struct i40e_vf_mdev_dirty *d = idev->dirty;
 	struct i40e_vf_mdev_mbx_shadow mbx;
+	bool had, now;
+	int ret;
 
 	if (!d || !i40e_vf_mdev_dirty_type1(idev))
-		return;
+		return 0;
+	/* before the rings are read: the Rx tail page back from the user */
+	ret = i40e_vf_mdev_reeval_claim(idev);
+	if (ret)
+		return ret;
 	i40e_vf_mdev_trap_mbx_snapshot(idev, &mbx);
 
 	mutex_lock(&d->lock);
+	had = d->pinning;
 	if (d->logging ||
 	    (d->pinning && !i40e_vf_mdev_dpin_failed(d->pin)))
 		goto out;
@@ -779,15 +804,29 @@ void i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev)
 	d->pinning = true;
 	i40e_vf_mdev_dirty_pin_all(d, true);
 out:
+	now = d->pinning;
 	mutex_unlock(&d->lock);
+	/* pinning holds one claim: this one if it started now */
+	if (had || !now)
+		i40e_vf_mdev_reeval_unclaim(idev);
+	/* ... and none once a restart failed */
+	if (had && !now)
+		i40e_vf_mdev_reeval_unclaim(idev);
 	i40e_vf_mdev_dpin_sync(d->pin, false);
+	return 0;
 }
 
-/* Stop pinning, at the close, and forget a failure; the caller syncs */
-static void i40e_vf_mdev_dirty_pin_stop(struct i40e_vf_mdev_dirty *d)
+/*
+ * Stop pinning, at the close, and forget a failure; the caller syncs.
+ * Returns whether it ran, i.e. held a claim on the Rx tail page.
+ */
+static bool i40e_vf_mdev_dirty_pin_stop(struct i40e_vf_mdev_dirty *d)
 {
+	bool ran;
+
 	mutex_lock(&d->lock);
-	if (d->pinning) {
+	ran = d->pinning;
+	if (ran) {
 		i40e_vf_mdev_dirty_pin_all(d, false);
 		d->pinning = false;
 		if (!d->logging)
@@ -795,6 +834,7 @@ static void i40e_vf_mdev_dirty_pin_stop(struct i40e_vf_mdev_dirty *d)
 	}
 	i40e_vf_mdev_dpin_end(d->pin);
 	mutex_unlock(&d->lock);
+	return ran;
 }
 
 /**
@@ -901,8 +941,8 @@ int i40e_vf_mdev_dirty_init(struct i40e_vf_mdev_dev *idev)
  * i40e_vf_mdev_dirty_offer() - dirty tracking for a migratable device
  * @idev: the device, not yet registered, with its trap set up
  *
- * Traps the Rx tail page for good (see the top of this file), which both
- * outlets need, and offers DMA logging (the device's log_ops).  A kernel
+ * Traps the Rx tail page (see the top of this file), which both outlets
+ * need, and offers DMA logging (the device's log_ops).  A kernel
  * built without CONFIG_IOMMUFD_DRIVER (no IOMMUFD, no other driver with
  * DMA logging: Debian 12's) has a stub for the bitmap the VFIO core hands
  * reports to userspace with, so every REPORT would fail: there DMA logging
@@ -910,7 +950,7 @@ int i40e_vf_mdev_dirty_init(struct i40e_vf_mdev_dev *idev)
  */
 void i40e_vf_mdev_dirty_offer(struct i40e_vf_mdev_dev *idev)
 {
-	i40e_vf_mdev_trap_keep_rx_tails(idev);
+	i40e_vf_mdev_trap_track_rx_tails(idev);
 	if (!IS_ENABLED(CONFIG_IOMMUFD_DRIVER)) {
 		pci_info(idev->core_device.pdev,
 			 "no DMA logging: this kernel has no CONFIG_IOMMUFD_DRIVER to report it with; dirty pages go through a type1 container's pinned pages only (Documentation/migration.rst)\n");
@@ -927,14 +967,19 @@ void i40e_vf_mdev_dirty_offer(struct i40e_vf_mdev_dev *idev)
 void i40e_vf_mdev_dirty_close(struct i40e_vf_mdev_dev *idev)
 {
 	struct i40e_vf_mdev_dirty *d = idev->dirty;
+	unsigned int claims = 0;
 
 	if (!d)
 		return;
 	mutex_lock(&d->lock);
-	i40e_vf_mdev_dirty_stop_locked(d);
+	if (i40e_vf_mdev_dirty_stop_locked(d))
+		claims++;
 	mutex_unlock(&d->lock);
-	i40e_vf_mdev_dirty_pin_stop(d);
+	if (i40e_vf_mdev_dirty_pin_stop(d))
+		claims++;
 	i40e_vf_mdev_dpin_sync(d->pin, false);
+	while (claims--)
+		i40e_vf_mdev_reeval_unclaim(idev);
 }
 
 /**

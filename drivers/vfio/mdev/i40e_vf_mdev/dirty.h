@@ -65,7 +65,7 @@ int i40e_vf_mdev_dirty_init(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_dirty_offer(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_dirty_close(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_dirty_release(struct i40e_vf_mdev_dev *idev);
-void i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev);
+int i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev);
 int i40e_vf_mdev_dirty_save_final(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_dirty_sync(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_dirty_unmap(struct i40e_vf_mdev_dev *idev, u64 iova,

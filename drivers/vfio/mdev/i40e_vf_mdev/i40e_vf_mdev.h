@@ -9,6 +9,7 @@
 #ifndef I40E_VF_MDEV_H
 #define I40E_VF_MDEV_H
 
+#include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/mdev.h>
 #include <linux/mm.h>
@@ -35,6 +36,7 @@
 #define I40E_VF_MDEV_ATTR_VFIO_DEV	"vfio-dev"
 
 struct dentry;
+struct eventfd_ctx;
 struct iommu_group;
 struct pci_dev;
 
@@ -126,11 +128,51 @@ struct i40e_vf_mdev_trap_stats {
 };
 
 /**
+ * struct i40e_vf_mdev_lend_stats - lending of the Rx tail page (reeval.c)
+ * @consumer: a user is registered for the re-evaluation IRQ
+ * @lent: the page is lent to it now: in the sparse mmap areas
+ * @claims: dirty tracking outlets that claimed it
+ * @held: a claim failed and the page is held out of the areas
+ * @vmas: user mappings that cover it
+ * @lends: times it was lent (the areas grew)
+ * @revokes: times a claim took it out of the areas
+ * @claim_failures: claims that failed because a mapping stayed
+ * @signals: re-evaluation IRQs signalled
+ */
+struct i40e_vf_mdev_lend_stats {
+	bool consumer;
+	bool lent;
+	unsigned int claims;
+	bool held;
+	int vmas;
+	u64 lends;
+	u64 revokes;
+	u64 claim_failures;
+	u64 signals;
+};
+
+/**
  * struct i40e_vf_mdev_trap - BAR0 trapping state
- * @lock: serialises trapped accesses and protects the members below
+ * @lock: serialises trapped accesses and protects the members below but
+ *	@lent_vmas and @vma_wq
  * @pages: BAR0 pages (of PAGE_SIZE) that are trapped, i.e. neither
- *	mmap()able nor advertised in the sparse mmap capability
+ *	mmap()able nor advertised in the sparse mmap capability; worked out
+ *	from the members below by i40e_vf_mdev_trap_update()
  * @kept: the pages of @pages that stay trapped for the device's life
+ * @rw_pages: the pages whose read()/write() go through the trap: @pages,
+ *	and the Rx tail page while it may be lent
+ * @track_rx: the device is migratable: the Rx tail page is trapped unless
+ *	lent
+ * @consumer: a user is registered for the re-evaluation IRQ, to which the
+ *	Rx tail page is lent while no claim or @held keeps it
+ * @claims: dirty tracking outlets that need the Rx tail page trapped,
+ *	granted or waiting
+ * @granted: the claims granted: no user mapping of the page is left
+ * @held: the last claim failed: the page stays out of the areas
+ * @forced: debugfs "trap_tail": both tail pages trapped and zapped
+ * @lend: lending counters (@lend's state members are not kept up to date)
+ * @lent_vmas: user mappings that cover the Rx tail page
+ * @vma_wq: woken when @lent_vmas drops to zero
  * @mbx: shadow of the mailbox ring registers
  * @mbx_stale: the VF was reset since @mbx was written: set without @lock
  *	by i40e_vf_mdev_trap_mark_reset(), acted on and cleared under it
@@ -143,10 +185,32 @@ struct i40e_vf_mdev_trap {
 	struct mutex lock;		/* see above */
 	DECLARE_BITMAP(pages, I40E_VF_MDEV_BAR0_PAGES);
 	DECLARE_BITMAP(kept, I40E_VF_MDEV_BAR0_PAGES);
+	DECLARE_BITMAP(rw_pages, I40E_VF_MDEV_BAR0_PAGES);
+	bool track_rx;
+	bool consumer;
+	unsigned int claims;
+	unsigned int granted;
+	bool held;
+	bool forced;
+	struct i40e_vf_mdev_lend_stats lend;
+	atomic_t lent_vmas;
+	wait_queue_head_t vma_wq;
 	struct i40e_vf_mdev_mbx_shadow mbx;
 	bool mbx_stale;
 	struct i40e_vf_mdev_trap_stats stats;
 	const struct vm_operations_struct *core_vm_ops;
+};
+
+/**
+ * struct i40e_vf_mdev_reeval - the sparse mmap re-evaluation IRQ (reeval.c)
+ * @lock: protects @trigger
+ * @trigger: the registered user's eventfd, or NULL
+ * @signals: times it was signalled
+ */
+struct i40e_vf_mdev_reeval {
+	struct mutex lock;		/* see above */
+	struct eventfd_ctx *trigger;
+	u64 signals;
 };
 
 struct i40e_vf_mdev_parent;
@@ -161,6 +225,7 @@ struct i40e_vf_mdev_parent;
  * @iommu_group: reference on the VF's IOMMU group, held while the mdev's
  *	iommu_group link exists
  * @trap: BAR0 trapping (bar_trap.c)
+ * @reeval: the sparse mmap re-evaluation IRQ (reeval.c)
  * @debugfs: this device's debugfs directory, or NULL
  * @mig: migration state, NULL until migration is attached
  * @dirty: dirty page tracker, NULL until dirty tracking is attached
@@ -172,6 +237,7 @@ struct i40e_vf_mdev_dev {
 	struct i40e_vf_mdev_parent *parent;
 	struct iommu_group *iommu_group;
 	struct i40e_vf_mdev_trap trap;
+	struct i40e_vf_mdev_reeval reeval;
 	struct dentry *debugfs;
 	struct i40e_vf_mdev_mig *mig;
 	struct i40e_vf_mdev_dirty *dirty;
@@ -242,7 +308,17 @@ extern const struct vfio_device_ops i40e_vf_mdev_vfio_ops;
 /* bar_trap.c */
 void i40e_vf_mdev_trap_init(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_trap_destroy(struct i40e_vf_mdev_dev *idev);
-void i40e_vf_mdev_trap_keep_rx_tails(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_trap_track_rx_tails(struct i40e_vf_mdev_dev *idev);
+bool i40e_vf_mdev_trap_lendable(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_trap_set_consumer(struct i40e_vf_mdev_dev *idev, bool on);
+bool i40e_vf_mdev_trap_claim(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_trap_claimed(struct i40e_vf_mdev_dev *idev, bool ok);
+bool i40e_vf_mdev_trap_unclaim(struct i40e_vf_mdev_dev *idev);
+int i40e_vf_mdev_trap_lent_vmas(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_trap_lend_stats(struct i40e_vf_mdev_dev *idev,
+				  struct i40e_vf_mdev_lend_stats *st);
+int i40e_vf_mdev_bar0_mmap(struct i40e_vf_mdev_dev *idev,
+			   struct vm_area_struct *vma, u64 start);
 void i40e_vf_mdev_trap_reset(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_trap_mark_reset(struct i40e_vf_mdev_dev *idev);
 bool i40e_vf_mdev_trap_hit(struct i40e_vf_mdev_dev *idev, u64 start,
@@ -257,12 +333,26 @@ void i40e_vf_mdev_trap_mbx_snapshot(struct i40e_vf_mdev_dev *idev,
 void i40e_vf_mdev_trap_stats(struct i40e_vf_mdev_dev *idev,
 			     struct i40e_vf_mdev_trap_stats *stats,
 			     unsigned long *pages);
-void i40e_vf_mdev_trap_mmap(struct i40e_vf_mdev_dev *idev,
-			    struct vm_area_struct *vma);
 int i40e_vf_mdev_trap_tails(struct i40e_vf_mdev_dev *idev, bool trap_them);
 bool i40e_vf_mdev_tails_trapped(struct i40e_vf_mdev_dev *idev);
 u32 i40e_vf_mdev_mbx_reg_offset(enum i40e_vf_mdev_mbx_reg reg);
 enum i40e_vf_mdev_page_class i40e_vf_mdev_page_class(u64 offset);
+
+/* reeval.c */
+#define I40E_VF_MDEV_REEVAL_IRQ_INDEX	VFIO_PCI_NUM_IRQS
+void i40e_vf_mdev_reeval_init(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_reeval_destroy(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_reeval_close(struct i40e_vf_mdev_dev *idev);
+long i40e_vf_mdev_reeval_get_info(struct i40e_vf_mdev_dev *idev,
+				  unsigned int cmd, unsigned long arg);
+long i40e_vf_mdev_reeval_get_irq_info(struct i40e_vf_mdev_dev *idev,
+				      unsigned int cmd, unsigned long arg);
+long i40e_vf_mdev_reeval_set_irqs(struct i40e_vf_mdev_dev *idev,
+				  unsigned int cmd, unsigned long arg);
+int i40e_vf_mdev_reeval_claim(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_reeval_unclaim(struct i40e_vf_mdev_dev *idev);
+bool i40e_vf_mdev_reeval_stats(struct i40e_vf_mdev_dev *idev,
+			       struct i40e_vf_mdev_lend_stats *st);
 
 /* Migration (mig.c, mig_engine.c; the engine's own header is mig_engine.h) */
 int i40e_vf_mdev_mig_init(struct i40e_vf_mdev_dev *idev);

@@ -95,14 +95,17 @@ static int i40e_vf_mdev_mig_save_start(struct i40e_vf_mdev_mig *mig,
 	ret = i40e_vf_mdev_mig_save_open(mig);
 	if (ret)
 		return ret;
-	ret = i40e_vf_mdev_mig_new_fd(mig, mig->save_sess, filp);
-	if (ret) {
+	/*
+	 * From PRE_COPY on, a type1 user learns of DMA from pinned pages,
+	 * which needs the Rx tail page back if the user was lent it; once
+	 * started, the pins last until the close, as after any save.
+	 */
+	ret = i40e_vf_mdev_dirty_save_begin(mig->idev);
+	if (!ret)
+		ret = i40e_vf_mdev_mig_new_fd(mig, mig->save_sess, filp);
+	if (ret)
 		i40e_vf_mdev_mig_save_close(mig);
-		return ret;
-	}
-	/* From PRE_COPY on, a type1 user learns of DMA from pinned pages */
-	i40e_vf_mdev_dirty_save_begin(mig->idev);
-	return 0;
+	return ret;
 }
 
 /*

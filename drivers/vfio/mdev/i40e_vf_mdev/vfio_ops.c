@@ -4,7 +4,8 @@
  *
  * vfio-pci-core does the work; this file overrides only what the driver
  * mediates: the identity (match), BAR0 (region info, read/write, mmap; see
- * bar_trap.c) and the ioctls that would bypass the BAR0 trap.
+ * bar_trap.c), the sparse mmap re-evaluation IRQ (device, IRQ info and
+ * SET_IRQS; see reeval.c) and the ioctls that would bypass the BAR0 trap.
  */
 
 #include <linux/device.h>
@@ -26,6 +27,7 @@ static int i40e_vf_mdev_init_dev(struct vfio_device *core_vdev)
 		return ret;
 
 	i40e_vf_mdev_trap_init(idev);
+	i40e_vf_mdev_reeval_init(idev);
 
 	/*
 	 * Migration: sets core_vdev->mig_ops, ->log_ops and
@@ -33,6 +35,7 @@ static int i40e_vf_mdev_init_dev(struct vfio_device *core_vdev)
 	 */
 	ret = i40e_vf_mdev_mig_init(idev);
 	if (ret) {
+		i40e_vf_mdev_reeval_destroy(idev);
 		i40e_vf_mdev_trap_destroy(idev);
 		vfio_pci_core_release_dev(core_vdev);
 	}
@@ -44,6 +47,7 @@ static void i40e_vf_mdev_release_dev(struct vfio_device *core_vdev)
 	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
 
 	i40e_vf_mdev_mig_release(idev);
+	i40e_vf_mdev_reeval_destroy(idev);
 	i40e_vf_mdev_trap_destroy(idev);
 	vfio_pci_core_release_dev(core_vdev);
 }
@@ -99,6 +103,8 @@ static void i40e_vf_mdev_close_device(struct vfio_device *core_vdev)
 	/* Migration: end any data transfer and DMA logging first */
 	i40e_vf_mdev_mig_close(idev);
 	i40e_vf_mdev_dirty_close(idev);
+	/* ... which claimed nothing more: the re-evaluation IRQ goes */
+	i40e_vf_mdev_reeval_close(idev);
 	vfio_pci_core_close_device(core_vdev);
 	/* ... and let the PF go of the VF only once it has been reset */
 	i40e_vf_mdev_mig_closed(idev);
@@ -133,6 +139,13 @@ static long i40e_vf_mdev_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 	switch (cmd) {
 	case VFIO_DEVICE_GET_REGION_INFO:
 		return i40e_vf_mdev_get_region_info(idev, cmd, arg);
+	/* The sparse mmap re-evaluation IRQ (reeval.c) */
+	case VFIO_DEVICE_GET_INFO:
+		return i40e_vf_mdev_reeval_get_info(idev, cmd, arg);
+	case VFIO_DEVICE_GET_IRQ_INFO:
+		return i40e_vf_mdev_reeval_get_irq_info(idev, cmd, arg);
+	case VFIO_DEVICE_SET_IRQS:
+		return i40e_vf_mdev_reeval_set_irqs(idev, cmd, arg);
 	case VFIO_DEVICE_IOEVENTFD:
 		/*
 		 * An ioeventfd writes BAR registers from the kernel directly,
@@ -177,7 +190,6 @@ static int i40e_vf_mdev_mmap(struct vfio_device *core_vdev,
 	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
 	unsigned int index;
 	u64 pgoff;
-	int ret;
 
 	index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
 	pgoff = vma->vm_pgoff &
@@ -186,15 +198,7 @@ static int i40e_vf_mdev_mmap(struct vfio_device *core_vdev,
 	if (index != VFIO_PCI_BAR0_REGION_INDEX)
 		return vfio_pci_core_mmap(core_vdev, vma);
 
-	/* Trapped pages are accessed with read/write only */
-	if (i40e_vf_mdev_trap_hit(idev, pgoff << PAGE_SHIFT,
-				  vma->vm_end - vma->vm_start))
-		return -EINVAL;
-
-	ret = vfio_pci_core_mmap(core_vdev, vma);
-	if (!ret)
-		i40e_vf_mdev_trap_mmap(idev, vma);
-	return ret;
+	return i40e_vf_mdev_bar0_mmap(idev, vma, pgoff << PAGE_SHIFT);
 }
 
 /*
