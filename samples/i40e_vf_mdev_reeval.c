@@ -620,6 +620,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	uuid = argv[1];
+	/* line by line, so that what ran is on record if a step crashes */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (dev_open(&d)) {
 		fprintf(stderr, "%s: cannot open the device: %m\n", uuid);
 		return 1;
