@@ -137,9 +137,10 @@ struct vfio_irq_info_cap_regions {
  * reads: munmap() every mapping of a page that left the areas (accesses go
  * through read()/write() of the device fd instead), remove any IOMMU
  * mapping it made of such a page through its CPU mapping (the device
- * cannot see those), and mmap() new areas if it wants.  A VMM does this
- * in one memory transaction, so that no guest access finds neither a
- * mapping nor a trapped region.
+ * cannot see those), and mmap() new areas if it wants.  A VMM takes a
+ * mapping out of the guest's view (and its DMA mappings) before it
+ * munmap()s it, so that guest accesses are sent to read()/write()
+ * and none meets a hole.
  *
  * **The device's side.**  Pages leave the areas when the device needs to
  * see the accesses to them (for example while dirty tracking runs).  The
@@ -150,6 +151,9 @@ struct vfio_irq_info_cap_regions {
  * and nothing is started.  The areas stay without the page, so that a
  * user who could not answer the signal while it made the call (because
  * its handler needs a lock the caller holds) can re-evaluate and retry.
+ * Such a user can also avoid the wait altogether: it may munmap() every
+ * mapping of the covered regions before it starts tracking, and map what
+ * the areas then say once tracking has started.
  * A user that is not registered cannot be told: pages it may need to
  * give back are never in its areas in the first place.
  */
