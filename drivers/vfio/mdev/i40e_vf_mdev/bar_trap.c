@@ -170,7 +170,6 @@ void i40e_vf_mdev_trap_init(struct i40e_vf_mdev_dev *idev)
 	init_waitqueue_head(&trap->vma_wq);
 	atomic_set(&trap->lent_vmas, 0);
 	bitmap_zero(trap->pages, I40E_VF_MDEV_BAR0_PAGES);
-	bitmap_zero(trap->rw_pages, I40E_VF_MDEV_BAR0_PAGES);
 	memset(&trap->mbx, 0, sizeof(trap->mbx));
 	memset(&trap->stats, 0, sizeof(trap->stats));
 	memset(&trap->lend, 0, sizeof(trap->lend));
@@ -340,7 +339,7 @@ void i40e_vf_mdev_trap_lend_stats(struct i40e_vf_mdev_dev *idev,
 	struct i40e_vf_mdev_trap *trap = &idev->trap;
 
 	mutex_lock(&trap->lock);
-	*st = trap->lend;
+	st->count = trap->lend;
 	st->consumer = trap->consumer;
 	st->lent = trap->track_rx && !i40e_vf_mdev_trap_rx_tail(trap);
 	st->claims = trap->claims;
@@ -476,19 +475,19 @@ bool i40e_vf_mdev_trap_hit(struct i40e_vf_mdev_dev *idev, u64 start, u64 len)
 	return hit;
 }
 
+/* The first BAR0 page a mapping of BAR0 covers */
+static unsigned long i40e_vf_mdev_vma_first(struct vm_area_struct *vma)
+{
+	return vma->vm_pgoff &
+	       ((1UL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
+}
+
 #ifndef I40E_VF_MDEV_NO_DEVICE_INODE
 static struct i40e_vf_mdev_trap *i40e_vf_mdev_vma_trap(struct vm_area_struct *vma)
 {
 	struct vfio_pci_core_device *vdev = vma->vm_private_data;
 
 	return &container_of(vdev, struct i40e_vf_mdev_dev, core_device)->trap;
-}
-
-/* The first BAR0 page a mapping of BAR0 covers */
-static unsigned long i40e_vf_mdev_vma_first(struct vm_area_struct *vma)
-{
-	return vma->vm_pgoff &
-	       ((1UL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
 }
 
 /*
@@ -590,7 +589,6 @@ static const struct vm_operations_struct i40e_vf_mdev_bar0_vm_ops = {
  * i40e_vf_mdev_bar0_mmap() - mmap() of BAR0
  * @idev: the device
  * @vma: the new mapping
- * @start: its offset in BAR0
  *
  * Trapped pages are accessed with read/write only.  vfio-pci-core sets up
  * the others, and the mapping then gets this file's operations: a page
@@ -605,13 +603,14 @@ static const struct vm_operations_struct i40e_vf_mdev_bar0_vm_ops = {
  * Return: 0 or a negative errno (-EINVAL for a trapped page).
  */
 int i40e_vf_mdev_bar0_mmap(struct i40e_vf_mdev_dev *idev,
-			   struct vm_area_struct *vma, u64 start)
+			   struct vm_area_struct *vma)
 {
 	struct i40e_vf_mdev_trap *trap = &idev->trap;
 	int ret = -EINVAL;
 
 	mutex_lock(&trap->lock);
-	if (i40e_vf_mdev_trap_hit_locked(trap, start,
+	if (i40e_vf_mdev_trap_hit_locked(trap,
+					 (u64)i40e_vf_mdev_vma_first(vma) << PAGE_SHIFT,
 					 vma->vm_end - vma->vm_start))
 		goto out;
 	ret = vfio_pci_core_mmap(&idev->core_device.vdev, vma);

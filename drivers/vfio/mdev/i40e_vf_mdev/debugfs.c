@@ -215,9 +215,9 @@ static int i40e_vf_mdev_reeval_show(struct seq_file *s, void *unused)
 	seq_printf(s, "claims %u\n", st.claims);
 	seq_printf(s, "held %d\n", st.held);
 	seq_printf(s, "mappings %d\n", st.vmas);
-	seq_printf(s, "lends %llu\n", st.lends);
-	seq_printf(s, "revokes %llu\n", st.revokes);
-	seq_printf(s, "claim_failures %llu\n", st.claim_failures);
+	seq_printf(s, "lends %llu\n", st.count.lends);
+	seq_printf(s, "revokes %llu\n", st.count.revokes);
+	seq_printf(s, "claim_failures %llu\n", st.count.claim_failures);
 	seq_printf(s, "signals %llu\n", st.signals);
 	return 0;
 }

@@ -128,15 +128,25 @@ struct i40e_vf_mdev_trap_stats {
 };
 
 /**
+ * struct i40e_vf_mdev_lend_counts - what became of the Rx tail page
+ * @lends: times it was lent (the areas grew)
+ * @revokes: times a claim took it out of the areas
+ * @claim_failures: claims that failed because a mapping stayed
+ */
+struct i40e_vf_mdev_lend_counts {
+	u64 lends;
+	u64 revokes;
+	u64 claim_failures;
+};
+
+/**
  * struct i40e_vf_mdev_lend_stats - lending of the Rx tail page (reeval.c)
  * @consumer: a user is registered for the re-evaluation IRQ
  * @lent: the page is lent to it now: in the sparse mmap areas
  * @claims: dirty tracking outlets that claimed it
  * @held: a claim failed and the page is held out of the areas
  * @vmas: user mappings that cover it
- * @lends: times it was lent (the areas grew)
- * @revokes: times a claim took it out of the areas
- * @claim_failures: claims that failed because a mapping stayed
+ * @count: the trap's counters
  * @signals: re-evaluation IRQs signalled
  */
 struct i40e_vf_mdev_lend_stats {
@@ -145,9 +155,7 @@ struct i40e_vf_mdev_lend_stats {
 	unsigned int claims;
 	bool held;
 	int vmas;
-	u64 lends;
-	u64 revokes;
-	u64 claim_failures;
+	struct i40e_vf_mdev_lend_counts count;
 	u64 signals;
 };
 
@@ -170,7 +178,7 @@ struct i40e_vf_mdev_lend_stats {
  * @granted: the claims granted: no user mapping of the page is left
  * @held: the last claim failed: the page stays out of the areas
  * @forced: debugfs "trap_tail": both tail pages trapped and zapped
- * @lend: lending counters (@lend's state members are not kept up to date)
+ * @lend: lending counters
  * @lent_vmas: user mappings that cover the Rx tail page
  * @vma_wq: woken when @lent_vmas drops to zero
  * @mbx: shadow of the mailbox ring registers
@@ -192,7 +200,7 @@ struct i40e_vf_mdev_trap {
 	unsigned int granted;
 	bool held;
 	bool forced;
-	struct i40e_vf_mdev_lend_stats lend;
+	struct i40e_vf_mdev_lend_counts lend;
 	atomic_t lent_vmas;
 	wait_queue_head_t vma_wq;
 	struct i40e_vf_mdev_mbx_shadow mbx;
@@ -318,7 +326,7 @@ int i40e_vf_mdev_trap_lent_vmas(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_trap_lend_stats(struct i40e_vf_mdev_dev *idev,
 				  struct i40e_vf_mdev_lend_stats *st);
 int i40e_vf_mdev_bar0_mmap(struct i40e_vf_mdev_dev *idev,
-			   struct vm_area_struct *vma, u64 start);
+			   struct vm_area_struct *vma);
 void i40e_vf_mdev_trap_reset(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_trap_mark_reset(struct i40e_vf_mdev_dev *idev);
 bool i40e_vf_mdev_trap_hit(struct i40e_vf_mdev_dev *idev, u64 start,

@@ -187,18 +187,12 @@ static ssize_t i40e_vf_mdev_write(struct vfio_device *core_vdev,
 static int i40e_vf_mdev_mmap(struct vfio_device *core_vdev,
 			     struct vm_area_struct *vma)
 {
-	struct i40e_vf_mdev_dev *idev = to_i40e_vf_mdev_dev(core_vdev);
-	unsigned int index;
-	u64 pgoff;
-
-	index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
-	pgoff = vma->vm_pgoff &
-		((1ULL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
+	unsigned int index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
 
 	if (index != VFIO_PCI_BAR0_REGION_INDEX)
 		return vfio_pci_core_mmap(core_vdev, vma);
 
-	return i40e_vf_mdev_bar0_mmap(idev, vma, pgoff << PAGE_SHIFT);
+	return i40e_vf_mdev_bar0_mmap(to_i40e_vf_mdev_dev(core_vdev), vma);
 }
 
 /*
