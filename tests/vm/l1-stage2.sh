@@ -46,6 +46,10 @@ export I40EVFM_L2_MODDIR=${I40EVFM_L2_MODDIR:-/lib/modules/$(uname -r)}
 # "modern" (QEMU 10.0, libvirt 11.3) or Debian 12's (QEMU 7.2, libvirt 9.0).
 I40EVFM_STACK=$(param stack)
 export I40EVFM_STACK=${I40EVFM_STACK:-debian12}
+# The project's QEMU 7.2 (the host's, scripts/build-qemu.sh: Debian's
+# source with patches/qemu), which L1 can also run as L2's VMM: it has
+# the consumer of the sparse mmap re-evaluation IRQ
+export I40EVFM_QEMU=$(param qemu)
 test=$(param test)
 # Kernel log lines the case provokes on purpose (its "# allow:" header),
 # for check_dmesg_clean in tests/vm/lib.sh; run-l1.sh reads the same.

@@ -197,6 +197,21 @@ kvm_trace_last() {
 		sed 's/^ *//; s/^/#   /'
 }
 
+# vmm_firmware QEMU - the -L options QEMU needs to find its firmware
+# (words): none for a QEMU installed under /usr (either stack,
+# tests/vm/l1-init); the tree's for one run from an unpacked package
+# tree (TREE/usr/bin/qemu-system-x86_64: QEMU 10's bios-256k.bin needs
+# its own SeaBIOS, 1.16.3); Debian's for the project's QEMU
+# ($I40EVFM_QEMU, built for /usr/local).
+vmm_firmware() {
+	local tree=${1%/usr/bin/*}
+	if [ "$1" = "${I40EVFM_QEMU:-}" ]; then
+		echo "-L /usr/share/seabios -L /usr/share/qemu"
+	elif [ -n "$tree" ] && [ "$tree" != "$1" ]; then
+		echo "-L $tree/usr/share/qemu -L $tree/usr/share/seabios"
+	fi
+}
+
 # run_l2 NAME TIMEOUT L2_SCRIPT QEMU_ARGS... - boot L2 with KVM and L2's
 # kernel (tests/vm/l1-stage2.sh: L1's, or Debian's under the debug kernel), run
 # L2_SCRIPT (busybox sh) in it; its console goes to
@@ -219,13 +234,8 @@ run_l2() {
 		"$I40EVFM_L2_MODDIR" $L2_MODULES -- "$script=/test.sh" \
 		${L2T_UDP_PROG:+"$L2T_UDP_PROG=/bin/l2udp"} $L2_FILES || return 1
 	kvm_trace_start || echo "# no KVM trace (tracefs)"
-	# A QEMU installed under /usr (either stack, tests/vm/l1-init) finds
-	# its firmware; one run from an unpacked package tree
-	# (L2_QEMU=TREE/usr/bin/qemu-system-x86_64) is pointed at the tree's
-	# (QEMU 10's bios-256k.bin needs its own SeaBIOS, 1.16.3).
-	local fw=() tree=${L2_QEMU%/usr/bin/*}
-	[ -n "$tree" ] && [ "$tree" != "$L2_QEMU" ] &&
-		fw=(-L "$tree/usr/share/qemu" -L "$tree/usr/share/seabios")
+	local fw
+	read -ra fw <<< "$(vmm_firmware "$L2_QEMU")"
 	timeout -k 5 "$tmo" "$L2_QEMU" "${fw[@]}" -M q35 -accel kvm -cpu host -smp 1 -m 512 \
 		-nodefaults -display none -no-reboot -serial "file:$log" \
 		-kernel "$I40EVFM_L2_BZIMAGE" -initrd "$initrd" \

@@ -7,7 +7,14 @@
 # space.  An L2 runs iavf on an mdev of VF0 of the first PF (U1), with
 # i40e's PF services (patches/kernel) carrying the VF's configuration
 # and queue positions; it moves to VF1 of the second PF (U2: another
-# PF, VSI id and queue base) and back:
+# PF, VSI id and queue base) and back.  The QEMUs named in
+# MIG_CONSUMER_NAMES run MIG_CONSUMER_QEMU (a consumer of the sparse
+# mmap re-evaluation IRQ, Documentation/reeval.rst), the others the
+# stack's; after each start or migration, a consumer's VM has the Rx
+# tail page lent and mapped, another's has it trapped.
+#   0. with a consumer for the source: its signals withheld (debugfs
+#      reeval_mute), a migration fails at its start (EAGAIN), starts
+#      nothing, QEMU says why, and L2 runs on;
 #   1. U1 -> U2: before, iavf brings the VF up and pings the peer;
 #      during, L2 pings every 0.2 s (losses printed); after, on the
 #      destination, the whole verified traffic of l2_traffic_start (UDP
@@ -28,7 +35,8 @@
 #      -EIO); that is i40e on a 2-CPU host, not migration;
 #   3. migrations cancelled in pre-copy and paused before switchover
 #      (VF stopped and frozen), and one whose destination QEMU is killed
-#      in pre-copy: L2 runs on in the source each time;
+#      in pre-copy: L2 runs on in the source each time, and the save's
+#      claim on the Rx tail page ended with it (lent again to a consumer);
 #   (MIG_ROUNDS=1 goes on with 6.)
 #   4. refusals, each while the source still runs, with the difference
 #      named in the kernel log, and L2 running on in the source: a
@@ -42,6 +50,8 @@
 #      pings the peer, plain and over VLAN 5;
 #   iavf in L2 logged no error from the PF and no reset it did not ask
 #   for;
+#   (7., QEMU 7.2: an mdev defined by mdevctl with migration=off is
+#   plain passthrough and QEMU reports its blocker.)
 #   6. a last migration paused before switchover (source device in
 #      STOP_COPY, VF quiesced and frozen; destination's in RESUMING) whose
 #      source QEMU is killed: the destination QEMU gives up, both drivers
@@ -77,7 +87,7 @@ check "source mdev offers migration with PF services" \
 # L2: iavf up and a ping, then a ping every 0.2 s across the migration
 # until the peer says go (port 5007), then the verified transfers.
 L2T_BYTES=1000000 L2T_UDP_COUNT=300
-l2_traffic_start mpf
+l2_traffic_start mpf "$MDEV_DBG/$U2/traps"
 sed -i '/^ping -c 3 -W 2 10.0.0.1 || exit 2$/a\
 echo L2-PRE-OK\
 ping -i 0.2 10.0.0.1 > /tmp/ping.log 2>\&1 \&\
@@ -124,11 +134,23 @@ check "L2 initrd" "$TOP/scripts/build-initrd.sh" "$initrd" "$TOP/tests/vm/l2-ini
 	"$I40EVFM_L2_MODDIR" iavf 8021q -- "/tmp/mpf-l2.sh=/test.sh" "$L2T_UDP_PROG=/bin/l2udp" \
 	"${ethtool_files[@]}"
 
+# vmm NAME - the QEMU binary of the L2 QEMU named NAME: MIG_CONSUMER_QEMU
+# (the project's, a consumer of the re-evaluation IRQ) for the names in
+# MIG_CONSUMER_NAMES, the stack's for the others
+vmm() {
+	case " ${MIG_CONSUMER_NAMES:-} " in
+	*" $1 "*) echo "$MIG_CONSUMER_QEMU" ;;
+	*) echo "$L2_QEMU" ;;
+	esac
+}
+consumer() { [ "$(vmm "$1")" != "$L2_QEMU" ]; }
 l2() { # NAME UUID EXTRA... - start an L2 QEMU in the background
-	local name=$1 uuid=$2
+	local name=$1 uuid=$2 bin fw
 	shift 2
+	bin=$(vmm "$name")
+	read -ra fw <<< "$(vmm_firmware "$bin")"
 	rm -f "/tmp/$name.mon" "/tmp/$name.qmp"
-	"$L2_QEMU" -M q35 -accel kvm -cpu host -smp 1 -m 256 \
+	"$bin" "${fw[@]}" -M q35 -accel kvm -cpu host -smp 1 -m 256 \
 		-nodefaults -display none -no-reboot \
 		-serial "file:/results/mpf-$name.log" \
 		-monitor "unix:/tmp/$name.mon,server=on,wait=off" \
@@ -225,6 +247,8 @@ cancel_in() {
 	check "L2 runs on in dst after the cancel in $1" wait_for 60 more_replies dst $((n + 5))
 	check "the source driver is RUNNING after the cancel in $1" \
 		grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
+	# the save's claim on the Rx tail page ended with it
+	rx_tail_view dst $U2
 }
 # killed_destination - a migration of L2 from dst to a new destination on
 # U1's mdev, whose QEMU is killed (SIGKILL) in pre-copy, with its device in
@@ -247,6 +271,7 @@ killed_destination() {
 	check "the source driver is RUNNING" grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
 	check "the killed destination's driver is RUNNING" \
 		wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$U1/migration"
+	rx_tail_view dst $U2
 }
 # killed_source NAME PID UUID TO_UUID - the last migration of L2, from
 # the QEMU NAME (on the mdev UUID) to a new destination on TO_UUID's,
@@ -318,6 +343,34 @@ same_view() {
 }
 vf_mac() { vf_view "$1" | sed -n '1s/^link\/ether \([0-9a-f:]*\).*/\1/p'; }
 quit_qemu() { hmp "/tmp/$1.mon" quit > /dev/null; wait "$2" 2>/dev/null; }
+vm_running() { qmp "$1" '{"execute":"query-status"}' | grep -q '"status": *"running"'; }
+# The Rx tail page (Documentation/reeval.rst): reeval_stat UUID NAME - a
+# value from the debugfs reeval file; lent_mapped UUID - lent to a
+# registered consumer, which maps it (it answered the signal), and not
+# trapped; tail_trapped UUID - no consumer, the page trapped
+reeval_stat() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/reeval"; }
+lent_mapped() {
+	[ "$(reeval_stat "$1" consumer)" = 1 ] && [ "$(reeval_stat "$1" lent)" = 1 ] &&
+		[ "$(reeval_stat "$1" mappings)" -ge 1 ] &&
+		! grep -q '^trapped 0x2000-' "$MDEV_DBG/$1/traps"
+}
+tail_trapped() {
+	[ "$(reeval_stat "$1" consumer)" = 0 ] &&
+		grep -q '^trapped 0x2000-0x2fff' "$MDEV_DBG/$1/traps"
+}
+# rx_tail_view NAME UUID - the L2 QEMU NAME runs the VM on UUID's mdev:
+# a consumer got the Rx tail page lent and mapped it, another QEMU left
+# it trapped
+rx_tail_view() {
+	[ "$(reeval_stat "$2" offered)" = yes ] || return 0
+	if consumer "$1"; then
+		check "$1: QEMU consumes the re-evaluation IRQ: the Rx tail page is lent to it and it maps it" \
+			wait_for 30 lent_mapped "$2"
+	else
+		check "$1: QEMU without a consumer: the Rx tail page stays trapped" tail_trapped "$2"
+	fi
+	echo "#   $1: reeval: $(tr '\n' ' ' < "$MDEV_DBG/$2/reeval")"
+}
 
 l2 src $U1
 SRC=$!
@@ -326,6 +379,7 @@ check "source L2 brings iavf up and pings the peer" \
 [ "$FAILED" = 0 ] || { kill $SRC; done_testing; }
 mac0=$(vf_mac $U1)
 view0=$(vf_view $U1)
+rx_tail_view src $U1
 sleep 3
 
 # The device offers DMA logging where the kernel can report it (not on
@@ -338,10 +392,37 @@ if [ -z "$MIG_DEVOPT" ]; then
 		test "$LOGGING" = yes -a -z "$blk"
 fi
 
+# 0. A consumer that ignores the re-evaluation IRQ (debugfs reeval_mute
+# withholds its signals): the migration's start cannot claim the Rx tail
+# page within the bound, fails and starts nothing; QEMU reports the
+# failed migration and L2 runs on in the source
+if consumer src; then
+	f0=$(reeval_stat $U1 claim_failures)
+	check "src: signals of the re-evaluation IRQ withheld" sh -c "echo 1 > $MDEV_DBG/$U1/reeval_mute"
+	incoming mx $U2
+	MX=$!
+	migrate src mx
+	check "src -> mx: failed, the consumer did not give the Rx tail page back ($status)" test "$status" = failed
+	check "the claims failed past their bound and nothing was tracked (claim_failures $f0 -> $(reeval_stat $U1 claim_failures), withheld $(reeval_stat $U1 withheld), pinning $(dirty_stat $U1 pinning))" \
+		sh -c "[ $(reeval_stat $U1 claim_failures) -gt $f0 ] && [ $(reeval_stat $U1 withheld) -gt 0 ] && [ $(dirty_stat $U1 pinning) = 0 ]"
+	check "QEMU reported why the migration failed" \
+		grep -q 'Failed to set state SAVING: Resource temporarily unavailable' /results/mpf-src.qemu.log
+	grep -a 'SAVING' /results/mpf-src.qemu.log | sed 's/^/#   src qemu| /'
+	check "the source driver is RUNNING" grep -q '^state RUNNING' "$MDEV_DBG/$U1/migration"
+	check "L2 runs on in src" vm_running src
+	check "src: signals no longer withheld" sh -c "echo 0 > $MDEV_DBG/$U1/reeval_mute"
+	# (QEMU 7.2's destination waits on for a stream that never comes
+	# when the source failed in its set-up with the return path on)
+	wait_for 10 sh -c "! kill -0 $MX 2>/dev/null" ||
+		echo "# mx: the destination QEMU still waits: quit"
+	quit_qemu mx $MX
+fi
+
 # 1. U1 -> U2 under a flood of frames for the guest (its Rx buffers fill
 # all along), then the verified traffic on the destination
 incoming dst $U2
 DST=$!
+rx0=$(trap_count $U1 rx_tail)
 rm -f /tmp/flood1.stop
 peer_flood "$mac0" /tmp/flood1.stop > /tmp/flood1.log &
 FLOOD=$!
@@ -350,6 +431,10 @@ touch /tmp/flood1.stop
 wait $FLOOD
 check "src -> dst: migration completed (status: $status)" test "$status" = completed
 echo "# frames for the guest during the migration: $(cat /tmp/flood1.log)"
+if consumer src; then
+	check "src: the migration claimed the Rx tail page back and trapped its writes (rx_tail traps $rx0 -> $(trap_count $U1 rx_tail), lent $(reeval_stat $U1 lent))" \
+		sh -c "[ $(trap_count $U1 rx_tail) -gt $rx0 ] && [ $(reeval_stat $U1 lent) = 0 ] && grep -q '^trapped 0x2000-0x2fff' $MDEV_DBG/$U1/traps"
+fi
 echo "# device state: $(mig_stat $U1 saved_len) bytes, 1 queue pair in use"
 qmp src '{"execute":"query-migrate"}' | python3 -c '
 import json, sys
@@ -424,6 +509,7 @@ echo "$view0" | sed 's/^/#   source VF: /'
 check "the destination PF shows its VF as the source PF showed the source's" \
 	same_view "$view0" "$(vf_view $U2)"
 check "destination driver: RUNNING" wait_for 30 sh -c "grep -q '^state RUNNING' $MDEV_DBG/$U2/migration"
+rx_tail_view dst $U2
 
 # go: L2 stops pinging and starts the verified transfers
 check "peer tells L2 to go on" sh -c \
@@ -434,6 +520,10 @@ grep 'L2-PING\|L2-DMESG-END' /results/mpf-dst.log | sed 's/^/#   /'
 # L2's console: the part before the migration is in the source's file
 cat /results/mpf-src.log /results/mpf-dst.log > /results/mpf-l2.log
 l2_traffic_check mpf /results/mpf-l2.log
+# the destination's trap counts per packet, in both directions: none on
+# the Rx tail page with a consumer, fewer than one per MDEV_PKTS_PER_RXT
+# packets without
+mdev_traps_steady mpf $U2
 
 # MIG_ROUNDS=0: the first migration, its verified traffic, and no more
 if [ "${MIG_ROUNDS:-4}" = 0 ]; then
@@ -534,6 +624,7 @@ for to in r2 r3 r4 r5 r6; do
 	quit_qemu $from $from_pid
 	check "$to: the destination PF shows its VF as the source PF showed the source's" \
 		same_view "$view" "$(vf_view $to_uuid)"
+	rx_tail_view $to $to_uuid
 	check "$to: L2 pings the peer" wait_for 120 more_replies $to 3
 	check "$to: L2 pings the peer over VLAN 5" wait_for 60 more_vreplies $to 1
 	from=$to from_pid=$to_pid from_uuid=$to_uuid
@@ -548,6 +639,51 @@ killed_source $from $from_pid $from_uuid $U2
 for q in src dst trusted fewerq r2 r3 r4 r5 r6 kx ks; do
 	sed "s/^/#   $q qemu| /" "/results/mpf-$q.qemu.log" | tail -n 3
 done
+
+# 7. Migration off, the operator's choice (Documentation/admin-guide.rst):
+# an mdev that mdevctl defines with the attribute migration=off, on VF 0
+# of the second PF, is plain passthrough: no migration capability (v2 or
+# v1), no trapped tail page, no re-evaluation IRQ, and QEMU asked to
+# migrate it reports its blocker; the attribute cannot change while the
+# device is open, and the next mdev on the VF starts with migration on.
+U4=5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3b04
+VF4=$(xl710_vf_bdf 0 "$XL710_PF2")
+M4=/sys/bus/mdev/devices/$U4
+check "bind $VF4 (second PF, VF 0) to $MDEV_DRV" mdev_bind "$VF4"
+check "mdevctl defines an mdev on $VF4 with migration=off and starts it" sh -c \
+	"mdevctl define -u $U4 -p $VF4 -t $MDEV_TYPE &&
+	 mdevctl modify -u $U4 --addattr migration --value off &&
+	 mdevctl start -u $U4"
+check "its migration attribute reads off" grep -qx off "$M4/migration"
+check "migration off: no migration capability, no v1 region, no tail page trapped, no re-evaluation IRQ" sh -c \
+	"'$MDEV_VFIO' info $M4 > /tmp/off-info.txt &&
+	 grep -q '^MIGRATION ENOTTY' /tmp/off-info.txt && grep -q '^MIGRATION-V1 no' /tmp/off-info.txt &&
+	 ! grep -q '^trapped 0x2000-' $MDEV_DBG/$U4/traps && grep -qx 'offered no' $MDEV_DBG/$U4/reeval"
+grep -E 'MIGRATION|SPARSE' /tmp/off-info.txt | sed 's/^/#   /'
+"$L2_QEMU" -M q35 -accel kvm -cpu host -m 64 -S -nodefaults -display none \
+	-monitor unix:/tmp/off.mon,server=on,wait=off \
+	-device "vfio-pci,sysfsdev=$M4${MIG_DEVOPT:+,$MIG_DEVOPT}" > /results/mpf-off.qemu.log 2>&1 &
+OFF=$!
+# (the monitor answers once the machine, and so the device, is set up)
+off_up() { test -S /tmp/off.mon && hmp /tmp/off.mon 'info status' | grep -q 'VM status'; }
+check "QEMU starts with the device" wait_for 60 off_up
+sed 's/^/#   off qemu| /' /results/mpf-off.qemu.log
+check "the attribute cannot change while QEMU has the device open" \
+	sh -c "! echo on > $M4/migration && grep -qx off $M4/migration"
+hmp /tmp/off.mon 'migrate exec:cat>/dev/null' | grep -a '^Error' > /tmp/off.out
+sed 's/^/#   qemu| /' /tmp/off.out
+check "QEMU reports its migration blocker" grep -q "doesn't support migration" /tmp/off.out
+hmp /tmp/off.mon quit > /dev/null
+wait_for 30 sh -c "! kill -0 $OFF 2>/dev/null" || kill -KILL $OFF
+wait $OFF 2>/dev/null
+check "bad values for the attribute are refused" \
+	sh -c "! echo maybe > $M4/migration && ! echo > $M4/migration && grep -qx off $M4/migration"
+check "mdevctl stops and undefines it" sh -c "mdevctl stop -u $U4 && mdevctl undefine -u $U4"
+next_mdev_on() {
+	mdev_create "$VF4" $U4 && grep -qx on "$M4/migration" &&
+		grep -q '^trapped 0x2000-0x2fff' "$MDEV_DBG/$U4/traps" && mdev_remove $U4
+}
+check "the next mdev on $VF4 offers migration again" next_mdev_on
 check "remove both mdevs" sh -c "echo 1 > /sys/bus/mdev/devices/$U1/remove && echo 1 > /sys/bus/mdev/devices/$U2/remove"
 check "rmmod $MDEV_DRV" rmmod $MDEV_DRV
 check_dmesg_clean

@@ -160,7 +160,7 @@ machine=(
 append="console=ttyS0,115200 loglevel=5 log_buf_len=16M intel_iommu=on panic=-1 oops=panic no_timer_check no5lvl"
 append+=" mitigations=off nokaslr i40evfm.top=$TOP i40evfm.cache=$CACHE"
 append+=" i40evfm.test=$test i40evfm.timeout=$tmo i40evfm.kernel=$kernel"
-append+=" i40evfm.bzimage=$bzimage"
+append+=" i40evfm.bzimage=$bzimage i40evfm.qemu=$qemu"
 [ -n "$bind_moddir" ] && append+=" i40evfm.moddir=$bind_moddir"
 [ -n "$l2_bzimage" ] && append+=" i40evfm.l2bzimage=$l2_bzimage i40evfm.l2moddir=$l2_moddir"
 if [ -n "$stack_root" ]; then

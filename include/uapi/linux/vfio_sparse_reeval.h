@@ -128,9 +128,10 @@ struct vfio_irq_info_cap_regions {
  *
  * **Signalled.**  Each time the sparse mmap capability of a covered region
  * changes, the eventfd is signalled: at once on registration if a
- * consumer may map more than before, and whenever areas come or go after
- * that.  Signals coalesce (eventfd semantics); the user must act on the
- * capability as it reads it, not count signals.
+ * consumer may map more than before, whenever areas come or go after
+ * that, and again whenever the device needs back a page that the user
+ * still maps.  Signals coalesce (eventfd semantics); the user must act on
+ * the capability as it reads it, not count signals.
  *
  * **What the user must do.**  Read ``VFIO_DEVICE_GET_REGION_INFO`` of each
  * covered region again and make its mappings match the sparse areas it

@@ -181,18 +181,21 @@ void i40e_vf_mdev_trap_init(struct i40e_vf_mdev_dev *idev)
 
 /**
  * i40e_vf_mdev_trap_track_rx_tails() - trap the Rx tail page for tracking
- * @idev: the device, not yet registered (no user can have mapped BAR0)
+ * @idev: the device, closed (no user can have mapped BAR0)
+ * @track: whether to
  *
  * For dirty tracking, which must see every Rx tail write of a migratable
  * device while it runs: the page is trapped from now on, except while it
- * is lent to a user of the re-evaluation IRQ.
+ * is lent to a user of the re-evaluation IRQ; or, when migration is
+ * turned off, never again.
  */
-void i40e_vf_mdev_trap_track_rx_tails(struct i40e_vf_mdev_dev *idev)
+void i40e_vf_mdev_trap_track_rx_tails(struct i40e_vf_mdev_dev *idev,
+				      bool track)
 {
 	struct i40e_vf_mdev_trap *trap = &idev->trap;
 
 	mutex_lock(&trap->lock);
-	trap->track_rx = true;
+	trap->track_rx = track;
 	i40e_vf_mdev_trap_update(trap);
 	mutex_unlock(&trap->lock);
 }

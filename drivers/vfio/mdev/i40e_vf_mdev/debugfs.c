@@ -27,6 +27,11 @@
  *		device: a VMM that mapped the pages gets SIGBUS when it
  *		touches them.  Writing 0 makes them mmap()able again.  Linux
  *		6.10 and later.
+ *	reeval_mute	0 or 1: whether the signals of the re-evaluation IRQ
+ *		are withheld (default 0).  Writing 1 makes the registered
+ *		user behave as one that ignores them, for tests: a claim of
+ *		the lent Rx tail page then fails with EAGAIN past its bound
+ *		(counted as "withheld" in reeval).
  *
  * Not an ABI; for tests and debugging.
  */
@@ -121,6 +126,24 @@ static int i40e_vf_mdev_trap_tail_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(i40e_vf_mdev_trap_tail_fops,
 			 i40e_vf_mdev_trap_tail_get,
 			 i40e_vf_mdev_trap_tail_set, "%llu\n");
+
+static int i40e_vf_mdev_reeval_mute_get(void *data, u64 *val)
+{
+	*val = i40e_vf_mdev_reeval_muted(data);
+	return 0;
+}
+
+static int i40e_vf_mdev_reeval_mute_set(void *data, u64 val)
+{
+	if (val > 1)
+		return -EINVAL;
+	i40e_vf_mdev_reeval_mute(data, val);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(i40e_vf_mdev_reeval_mute_fops,
+			 i40e_vf_mdev_reeval_mute_get,
+			 i40e_vf_mdev_reeval_mute_set, "%llu\n");
 
 /* migration: the engine's state, the v1 region's and the counters */
 static int i40e_vf_mdev_migration_show(struct seq_file *s, void *unused)
@@ -219,6 +242,7 @@ static int i40e_vf_mdev_reeval_show(struct seq_file *s, void *unused)
 	seq_printf(s, "revokes %llu\n", st.count.revokes);
 	seq_printf(s, "claim_failures %llu\n", st.count.claim_failures);
 	seq_printf(s, "signals %llu\n", st.signals);
+	seq_printf(s, "withheld %llu\n", st.withheld);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(i40e_vf_mdev_reeval);
@@ -247,6 +271,8 @@ void i40e_vf_mdev_debugfs_add(struct i40e_vf_mdev_dev *idev)
 			    &i40e_vf_mdev_dirty_fops);
 	debugfs_create_file("reeval", 0400, dir, idev,
 			    &i40e_vf_mdev_reeval_fops);
+	debugfs_create_file_unsafe("reeval_mute", 0600, dir, idev,
+				   &i40e_vf_mdev_reeval_mute_fops);
 	idev->debugfs = dir;
 }
 

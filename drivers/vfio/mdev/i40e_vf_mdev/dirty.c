@@ -81,6 +81,9 @@ struct i40e_vf_mdev_dirty_aq {
  * @offered: the device offers DMA logging (i40e_vf_mdev_dirty_offer())
  * @logging: DMA logging started and not stopped
  * @pinning: a save in a type1 container is pinning pages (@pin)
+ * @stale: a save pinned pages and was cancelled in PRE_COPY: its pins
+ *	stay, but no longer follow the VF, until the next save starts
+ *	pinning or the device is closed
  * @lost: tracking could not keep up (no memory for a ring's slots):
  *	every report covers every tracked page until logging stops, and
  *	the save that pins fails
@@ -104,6 +107,7 @@ struct i40e_vf_mdev_dirty {
 	bool offered;
 	bool logging;
 	bool pinning;
+	bool stale;
 	bool lost;
 	struct iommu_domain *domain;
 	struct i40e_vf_mdev_dset set;
@@ -758,10 +762,12 @@ static void i40e_vf_mdev_dirty_pin_all(struct i40e_vf_mdev_dirty *d,
  * @idev: the device, the engine's state_mutex held
  *
  * In a type1 container, pins what the device may write from now on until
- * the device is closed, which puts the VF's group in type1's pinned-page
- * scope; if that failed before, starts it over.  A user that tracks
- * through DMA logging needs no pins, and iommufd cannot make them: there
- * a no-op.  Pinning claims the Rx tail page (reeval.c) until it stops;
+ * the device is closed or the save is cancelled in PRE_COPY
+ * (i40e_vf_mdev_dirty_save_end(); the pins themselves stay until the next
+ * save or the close), which puts the VF's group in type1's pinned-page
+ * scope; if that failed before, or a save was cancelled, starts it over.
+ * A user that tracks through DMA logging needs no pins, and iommufd
+ * cannot make them: there a no-op.  Pinning claims the Rx tail page (reeval.c) until it stops;
  * only that can fail here.  A failure to pin fails the save at STOP_COPY
  * (i40e_vf_mdev_dirty_save_final()).
  *
@@ -802,6 +808,7 @@ int i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev)
 	}
 	/* from nothing counted: the rings and buffers as they are now */
 	d->pinning = true;
+	d->stale = false;
 	i40e_vf_mdev_dirty_pin_all(d, true);
 out:
 	now = d->pinning;
@@ -814,6 +821,41 @@ out:
 		i40e_vf_mdev_reeval_unclaim(idev);
 	i40e_vf_mdev_dpin_sync(d->pin, false);
 	return 0;
+}
+
+/**
+ * i40e_vf_mdev_dirty_save_end() - a save ended in PRE_COPY
+ * @idev: the device, the engine's state_mutex held, leaving PRE_COPY for
+ *	RUNNING, or PRE_COPY_P2P for RUNNING_P2P: a cancel
+ *
+ * In a type1 container: stops following the VF's rings for pins and
+ * gives back the claim on the Rx tail page, so that a VM that runs on
+ * after a cancelled migration traps no more Rx tail writes than before
+ * it (a consumer of the re-evaluation IRQ is lent the page again).  The
+ * pins stay, and type1 goes on reporting them, until the next save starts
+ * pinning afresh or the device is closed; but they no longer cover what
+ * the VF may write, so a save that reaches STOP_COPY without a PRE_COPY
+ * of its own fails (i40e_vf_mdev_dirty_save_final()).  A no-op when
+ * nothing was pinning.
+ */
+void i40e_vf_mdev_dirty_save_end(struct i40e_vf_mdev_dev *idev)
+{
+	struct i40e_vf_mdev_dirty *d = idev->dirty;
+	bool ran;
+
+	if (!d || !i40e_vf_mdev_dirty_type1(idev))
+		return;
+	mutex_lock(&d->lock);
+	ran = d->pinning;
+	if (ran) {
+		d->pinning = false;
+		d->stale = true;
+		if (!d->logging)
+			i40e_vf_mdev_dirty_deactivate(d);
+	}
+	mutex_unlock(&d->lock);
+	if (ran)
+		i40e_vf_mdev_reeval_unclaim(idev);
 }
 
 /*
@@ -832,6 +874,7 @@ static bool i40e_vf_mdev_dirty_pin_stop(struct i40e_vf_mdev_dirty *d)
 		if (!d->logging)
 			i40e_vf_mdev_dirty_deactivate(d);
 	}
+	d->stale = false;
 	i40e_vf_mdev_dpin_end(d->pin);
 	mutex_unlock(&d->lock);
 	return ran;
@@ -851,7 +894,7 @@ static bool i40e_vf_mdev_dirty_pin_stop(struct i40e_vf_mdev_dirty *d)
 int i40e_vf_mdev_dirty_save_final(struct i40e_vf_mdev_dev *idev)
 {
 	struct i40e_vf_mdev_dirty *d = idev->dirty;
-	bool pinning, logging;
+	bool pinning, logging, stale;
 	const char *why;
 
 	if (!d || !i40e_vf_mdev_dirty_type1(idev))
@@ -859,9 +902,15 @@ int i40e_vf_mdev_dirty_save_final(struct i40e_vf_mdev_dev *idev)
 	mutex_lock(&d->lock);
 	pinning = d->pinning;
 	logging = d->logging;
+	stale = d->stale;
 	if (pinning && d->lost)
 		i40e_vf_mdev_dpin_fail(d->pin, "the VF's rings could not be followed");
 	mutex_unlock(&d->lock);
+	if (stale && !pinning && !logging) {
+		pci_err(idev->core_device.pdev,
+			"migration refused: the VF ran since its last save ended, and its pins no longer cover what it may write: start the save in PRE_COPY\n");
+		return -EIO;
+	}
 
 	if (pinning)
 		i40e_vf_mdev_dpin_sync(d->pin, true);
@@ -950,7 +999,7 @@ int i40e_vf_mdev_dirty_init(struct i40e_vf_mdev_dev *idev)
  */
 void i40e_vf_mdev_dirty_offer(struct i40e_vf_mdev_dev *idev)
 {
-	i40e_vf_mdev_trap_track_rx_tails(idev);
+	i40e_vf_mdev_trap_track_rx_tails(idev, true);
 	if (!IS_ENABLED(CONFIG_IOMMUFD_DRIVER)) {
 		pci_info(idev->core_device.pdev,
 			 "no DMA logging: this kernel has no CONFIG_IOMMUFD_DRIVER to report it with; dirty pages go through a type1 container's pinned pages only (Documentation/migration.rst)\n");

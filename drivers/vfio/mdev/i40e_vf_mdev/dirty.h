@@ -67,6 +67,7 @@ void i40e_vf_mdev_dirty_close(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_dirty_release(struct i40e_vf_mdev_dev *idev);
 int i40e_vf_mdev_dirty_save_begin(struct i40e_vf_mdev_dev *idev);
 int i40e_vf_mdev_dirty_save_final(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_dirty_save_end(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_dirty_sync(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_dirty_unmap(struct i40e_vf_mdev_dev *idev, u64 iova,
 			      u64 len);

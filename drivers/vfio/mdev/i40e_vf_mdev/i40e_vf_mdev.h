@@ -148,6 +148,7 @@ struct i40e_vf_mdev_lend_counts {
  * @vmas: user mappings that cover it
  * @count: the trap's counters
  * @signals: re-evaluation IRQs signalled
+ * @withheld: signals withheld (debugfs "reeval_mute")
  */
 struct i40e_vf_mdev_lend_stats {
 	bool consumer;
@@ -157,6 +158,7 @@ struct i40e_vf_mdev_lend_stats {
 	int vmas;
 	struct i40e_vf_mdev_lend_counts count;
 	u64 signals;
+	u64 withheld;
 };
 
 /**
@@ -214,11 +216,16 @@ struct i40e_vf_mdev_trap {
  * @lock: protects @trigger
  * @trigger: the registered user's eventfd, or NULL
  * @signals: times it was signalled
+ * @muted: debugfs "reeval_mute": signals are withheld, as from a user
+ *	that ignores them (fault injection for tests)
+ * @withheld: signals withheld while @muted
  */
 struct i40e_vf_mdev_reeval {
 	struct mutex lock;		/* see above */
 	struct eventfd_ctx *trigger;
 	u64 signals;
+	bool muted;
+	u64 withheld;
 };
 
 struct i40e_vf_mdev_parent;
@@ -238,6 +245,13 @@ struct i40e_vf_mdev_parent;
  * @mig: migration state, NULL until migration is attached
  * @dirty: dirty page tracker, NULL until dirty tracking is attached
  * @pf: PF services, NULL until the PF interface is attached
+ * @mig_off: the operator turned migration off (the mdev's "migration"
+ *	attribute, mdev.c): the device is passed through without it
+ * @mig_offer: what migration set in the vfio device (mig.c), put back
+ *	when it is turned on again
+ * @mig_offer.mig_ops: the vfio device's mig_ops
+ * @mig_offer.log_ops: its log_ops (NULL if DMA logging is not offered)
+ * @mig_offer.flags: its migration_flags
  */
 struct i40e_vf_mdev_dev {
 	struct vfio_pci_core_device core_device;
@@ -250,6 +264,12 @@ struct i40e_vf_mdev_dev {
 	struct i40e_vf_mdev_mig *mig;
 	struct i40e_vf_mdev_dirty *dirty;
 	struct i40e_vf_mdev_pf *pf;
+	bool mig_off;
+	struct {
+		const struct vfio_migration_ops *mig_ops;
+		const struct vfio_log_ops *log_ops;
+		unsigned int flags;
+	} mig_offer;
 };
 
 /**
@@ -301,6 +321,7 @@ bool i40e_vf_mdev_pf_driven(struct pci_dev *vf);
 void i40e_vf_mdev_set_open(struct i40e_vf_mdev_dev *idev, bool open);
 
 /* mdev.c */
+extern const struct attribute_group *i40e_vf_mdev_mdev_groups[];
 int i40e_vf_mdev_probe(struct mdev_device *mdev);
 void i40e_vf_mdev_remove(struct mdev_device *mdev);
 int i40e_vf_mdev_open_begin(struct i40e_vf_mdev_dev *idev);
@@ -316,7 +337,8 @@ extern const struct vfio_device_ops i40e_vf_mdev_vfio_ops;
 /* bar_trap.c */
 void i40e_vf_mdev_trap_init(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_trap_destroy(struct i40e_vf_mdev_dev *idev);
-void i40e_vf_mdev_trap_track_rx_tails(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_trap_track_rx_tails(struct i40e_vf_mdev_dev *idev,
+				      bool track);
 bool i40e_vf_mdev_trap_lendable(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_trap_set_consumer(struct i40e_vf_mdev_dev *idev, bool on);
 bool i40e_vf_mdev_trap_claim(struct i40e_vf_mdev_dev *idev);
@@ -359,6 +381,8 @@ long i40e_vf_mdev_reeval_set_irqs(struct i40e_vf_mdev_dev *idev,
 				  unsigned int cmd, unsigned long arg);
 int i40e_vf_mdev_reeval_claim(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_reeval_unclaim(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_reeval_mute(struct i40e_vf_mdev_dev *idev, bool mute);
+bool i40e_vf_mdev_reeval_muted(struct i40e_vf_mdev_dev *idev);
 bool i40e_vf_mdev_reeval_stats(struct i40e_vf_mdev_dev *idev,
 			       struct i40e_vf_mdev_lend_stats *st);
 
@@ -366,6 +390,8 @@ bool i40e_vf_mdev_reeval_stats(struct i40e_vf_mdev_dev *idev,
 int i40e_vf_mdev_mig_init(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_mig_release(struct i40e_vf_mdev_dev *idev);
 int i40e_vf_mdev_mig_open(struct i40e_vf_mdev_dev *idev);
+bool i40e_vf_mdev_mig_offered(struct i40e_vf_mdev_dev *idev);
+int i40e_vf_mdev_mig_offer(struct i40e_vf_mdev_dev *idev, bool on);
 void i40e_vf_mdev_mig_close(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_mig_closed(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_mig_reset_done(struct i40e_vf_mdev_dev *idev);

@@ -128,6 +128,7 @@ static struct mdev_driver i40e_vf_mdev_mdev_driver = {
 		.name = I40E_VF_MDEV_DRIVER_NAME,
 		.owner = THIS_MODULE,
 		.mod_name = KBUILD_MODNAME,
+		.dev_groups = i40e_vf_mdev_mdev_groups,
 	},
 	.probe = i40e_vf_mdev_probe,
 	.remove = i40e_vf_mdev_remove,

@@ -320,10 +320,70 @@ void i40e_vf_mdev_remove(struct mdev_device *mdev)
 	mutex_lock(&parent->lock);
 	idev->mdev = NULL;
 	parent->mdev = NULL;
+	/* the operator's choice was the mdev's: the next one starts on */
+	i40e_vf_mdev_mig_offer(idev, true);
 	mutex_unlock(&parent->lock);
 
 	dev_info(mdev_dev(mdev), "removed from VF %s\n", pci_name(parent->pdev));
 }
+
+/*
+ * The mdev's "migration" attribute: the operator's choice between a
+ * migratable device and plain passthrough (Documentation/admin-guide.rst),
+ * which mdevctl sets at creation ("--addattr migration=off").  It is
+ * changed only while the device is closed, and goes back to "on" with the
+ * mdev.
+ */
+static ssize_t migration_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct i40e_vf_mdev_dev *idev = dev_get_drvdata(dev);
+
+	if (!idev->mig)
+		return sysfs_emit(buf, "unsupported\n");
+	return sysfs_emit(buf, "%s\n",
+			  i40e_vf_mdev_mig_offered(idev) ? "on" : "off");
+}
+
+static ssize_t migration_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t count)
+{
+	struct i40e_vf_mdev_dev *idev = dev_get_drvdata(dev);
+	struct i40e_vf_mdev_parent *parent = idev->parent;
+	bool on;
+	int ret;
+
+	ret = kstrtobool(buf, &on);
+	if (ret)
+		return ret;
+
+	mutex_lock(&parent->lock);
+	if (parent->opened) {
+		dev_info_ratelimited(dev, "migration can only be turned on or off while the device is closed\n");
+		ret = -EBUSY;
+	} else {
+		ret = i40e_vf_mdev_mig_offer(idev, on);
+	}
+	mutex_unlock(&parent->lock);
+	return ret ?: count;
+}
+static DEVICE_ATTR_RW(migration);
+
+static struct attribute *i40e_vf_mdev_mdev_attrs[] = {
+	&dev_attr_migration.attr,
+	NULL,
+};
+
+static const struct attribute_group i40e_vf_mdev_mdev_group = {
+	.attrs = i40e_vf_mdev_mdev_attrs,
+};
+
+/* The mdev's own attributes, for the mdev driver (main.c) */
+const struct attribute_group *i40e_vf_mdev_mdev_groups[] = {
+	&i40e_vf_mdev_mdev_group,
+	NULL,
+};
 
 /**
  * i40e_vf_mdev_open_begin() - may the VF's vfio device be opened?

@@ -58,6 +58,9 @@ int i40e_vf_mdev_mig_init(struct i40e_vf_mdev_dev *idev)
 	if (ret)
 		goto err_engine;
 	i40e_vf_mdev_dirty_offer(idev);
+	idev->mig_offer.mig_ops = idev->core_device.vdev.mig_ops;
+	idev->mig_offer.log_ops = idev->core_device.vdev.log_ops;
+	idev->mig_offer.flags = idev->core_device.vdev.migration_flags;
 	return 0;
 
 err_engine:
@@ -95,8 +98,56 @@ void i40e_vf_mdev_mig_release(struct i40e_vf_mdev_dev *idev)
  */
 int i40e_vf_mdev_mig_open(struct i40e_vf_mdev_dev *idev)
 {
-	if (!idev->mig)
+	if (!i40e_vf_mdev_mig_offered(idev))
 		return 0;
 	i40e_vf_mdev_mig_engine_open(idev->mig);
 	return i40e_vf_mdev_mig_v1_register(idev);
+}
+
+/**
+ * i40e_vf_mdev_mig_offered() - whether the device is offered for migration
+ * @idev: the device
+ *
+ * Return: true with the PF services, unless the operator turned migration
+ * off (i40e_vf_mdev_mig_offer()).
+ */
+bool i40e_vf_mdev_mig_offered(struct i40e_vf_mdev_dev *idev)
+{
+	return idev->mig && !READ_ONCE(idev->mig_off);
+}
+
+/**
+ * i40e_vf_mdev_mig_offer() - offer migration, or pass the VF through
+ * without it
+ * @idev: the device, closed: the caller holds &i40e_vf_mdev_parent.lock
+ *	and the device is not open (mdev.c)
+ * @on: whether to offer it
+ *
+ * Off, the vfio device has no mig_ops, log_ops or migration flags (the
+ * VFIO core reads them only on an open device), the v1 region is not
+ * registered at open, and BAR0 traps no tail page, so that no
+ * re-evaluation IRQ is offered either: plain passthrough, and QEMU
+ * reports its migration blocker.  On, all of it comes back.  The engine,
+ * dirty tracking and the PF's services stay attached; closed, they have
+ * nothing running.
+ *
+ * Return: 0; -EOPNOTSUPP to turn on migration the device cannot offer
+ * (no PF services).  Turning it off there is a no-op.
+ */
+int i40e_vf_mdev_mig_offer(struct i40e_vf_mdev_dev *idev, bool on)
+{
+	struct vfio_device *vdev = &idev->core_device.vdev;
+
+	if (!idev->mig)
+		return on ? -EOPNOTSUPP : 0;
+	if (on == !idev->mig_off)
+		return 0;
+	vdev->mig_ops = on ? idev->mig_offer.mig_ops : NULL;
+	vdev->log_ops = on ? idev->mig_offer.log_ops : NULL;
+	vdev->migration_flags = on ? idev->mig_offer.flags : 0;
+	i40e_vf_mdev_trap_track_rx_tails(idev, on);
+	WRITE_ONCE(idev->mig_off, !on);
+	pci_info(idev->core_device.pdev, "migration turned %s\n",
+		 on ? "on" : "off");
+	return 0;
 }

@@ -97,8 +97,8 @@ static int i40e_vf_mdev_mig_save_start(struct i40e_vf_mdev_mig *mig,
 		return ret;
 	/*
 	 * From PRE_COPY on, a type1 user learns of DMA from pinned pages,
-	 * which needs the Rx tail page back if the user was lent it; once
-	 * started, the pins last until the close, as after any save.
+	 * which needs the Rx tail page back if the user was lent it, until
+	 * the save ends (i40e_vf_mdev_dirty_save_end()).
 	 */
 	ret = i40e_vf_mdev_dirty_save_begin(mig->idev);
 	if (!ret)
@@ -189,8 +189,21 @@ static int i40e_vf_mdev_mig_step(struct i40e_vf_mdev_mig *mig,
 
 	case ARC(PRE_COPY, RUNNING):
 	case ARC(PRE_COPY_P2P, RUNNING_P2P):
+		/*
+		 * The save ends before STOP_COPY (a cancel): its session, and
+		 * its pins' following of the VF
+		 */
+		i40e_vf_mdev_mig_save_close(mig);
+		i40e_vf_mdev_dirty_save_end(mig->idev);
+		ret = 0;
+		break;
+
 	case ARC(STOP_COPY, STOP):
-		/* The save session ends; its data_fd fails from now on */
+		/*
+		 * The save session ends; its data_fd fails from now on.  The
+		 * pins go on following the VF: QEMU continues a VM paused
+		 * during its migration through here, and the migration with it.
+		 */
 		i40e_vf_mdev_mig_save_close(mig);
 		ret = 0;
 		break;

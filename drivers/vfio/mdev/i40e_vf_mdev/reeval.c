@@ -46,6 +46,8 @@ void i40e_vf_mdev_reeval_init(struct i40e_vf_mdev_dev *idev)
 	mutex_init(&idev->reeval.lock);
 	idev->reeval.trigger = NULL;
 	idev->reeval.signals = 0;
+	idev->reeval.muted = false;
+	idev->reeval.withheld = 0;
 }
 
 /**
@@ -63,6 +65,10 @@ static void i40e_vf_mdev_reeval_signal_locked(struct i40e_vf_mdev_reeval *r)
 	lockdep_assert_held(&r->lock);
 	if (!r->trigger)
 		return;
+	if (r->muted) {
+		r->withheld++;
+		return;
+	}
 	eventfd_signal(r->trigger);
 	r->signals++;
 }
@@ -319,7 +325,8 @@ int i40e_vf_mdev_reeval_claim(struct i40e_vf_mdev_dev *idev)
 
 	if (!i40e_vf_mdev_trap_lendable(idev))
 		return 0;
-	if (i40e_vf_mdev_trap_claim(idev))
+	/* a user that missed an earlier signal still maps a held page */
+	if (i40e_vf_mdev_trap_claim(idev) || i40e_vf_mdev_trap_lent_vmas(idev))
 		i40e_vf_mdev_reeval_signal(idev);
 
 	left = wait_event_interruptible_timeout(trap->vma_wq,
@@ -354,6 +361,41 @@ void i40e_vf_mdev_reeval_unclaim(struct i40e_vf_mdev_dev *idev)
 }
 
 /**
+ * i40e_vf_mdev_reeval_mute() - withhold the user's signals, or not
+ * @idev: the device
+ * @mute: whether to
+ *
+ * Fault injection for tests (debugfs "reeval_mute"): a muted device does
+ * not signal its user, which then behaves as a user that ignores the
+ * signals; claims of a lent page fail with -EAGAIN past their bound.
+ */
+void i40e_vf_mdev_reeval_mute(struct i40e_vf_mdev_dev *idev, bool mute)
+{
+	struct i40e_vf_mdev_reeval *r = &idev->reeval;
+
+	mutex_lock(&r->lock);
+	r->muted = mute;
+	mutex_unlock(&r->lock);
+}
+
+/**
+ * i40e_vf_mdev_reeval_muted() - whether i40e_vf_mdev_reeval_mute() muted it
+ * @idev: the device
+ *
+ * Return: true if the user's signals are withheld.
+ */
+bool i40e_vf_mdev_reeval_muted(struct i40e_vf_mdev_dev *idev)
+{
+	struct i40e_vf_mdev_reeval *r = &idev->reeval;
+	bool muted;
+
+	mutex_lock(&r->lock);
+	muted = r->muted;
+	mutex_unlock(&r->lock);
+	return muted;
+}
+
+/**
  * i40e_vf_mdev_reeval_stats() - the lending state and counters
  * @idev: the device
  * @st: where to copy them
@@ -370,6 +412,7 @@ bool i40e_vf_mdev_reeval_stats(struct i40e_vf_mdev_dev *idev,
 	i40e_vf_mdev_trap_lend_stats(idev, st);
 	mutex_lock(&r->lock);
 	st->signals = r->signals;
+	st->withheld = r->withheld;
 	mutex_unlock(&r->lock);
 	return true;
 }
