@@ -425,8 +425,8 @@ struct call {
 	struct dev *d;
 	int ret;
 	int done;
-	int unmapped;		/* set by the answering thread */
-	int early;		/* PRE_COPY returned before the page was unmapped */
+	int unmapping;		/* set by the answering thread before munmap() */
+	int early;		/* PRE_COPY returned before the unmapping began */
 };
 
 static void *call_precopy(void *arg)
@@ -434,7 +434,7 @@ static void *call_precopy(void *arg)
 	struct call *c = arg;
 
 	c->ret = mig_set(c->d, VFIO_DEVICE_STATE_PRE_COPY);
-	c->early = !__atomic_load_n(&c->unmapped, __ATOMIC_ACQUIRE);
+	c->early = !__atomic_load_n(&c->unmapping, __ATOMIC_ACQUIRE);
 	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -453,11 +453,14 @@ static int precopy_answered(struct dev *d, int *answers, int *early)
 		return -1;
 	while (!__atomic_load_n(&c.done, __ATOMIC_ACQUIRE))
 		if (signalled(d, 100)) {
+			/*
+			 * The claim may end as soon as munmap() drops the
+			 * page, before this thread runs again: say so first
+			 */
+			__atomic_store_n(&c.unmapping, 1, __ATOMIC_RELEASE);
 			if (reevaluate(d))
 				break;
 			(*answers)++;
-			if (!tail_map(d))
-				__atomic_store_n(&c.unmapped, 1, __ATOMIC_RELEASE);
 		}
 	pthread_join(t, NULL);
 	*early = c.early;
