@@ -245,6 +245,35 @@ mdev_qemu_l2() {
 	mdev_l2_traps "$name" "$u" "/results/$name-l2.log"
 }
 
+# hmp SOCKET CMD - one HMP command to a QEMU monitor, its output
+hmp() {
+	printf '%s\n' "$2" | socat -t 10 - "UNIX-CONNECT:$1" 2>/dev/null |
+		tr -d '\r' | grep -v '^(qemu)\|^QEMU .* monitor'
+}
+
+# blocker_start NAME DEVICE - L2's QEMU, paused, with -device DEVICE and
+# the monitor /tmp/NAME.mon (log /results/NAME.qemu.log); succeeds once
+# the monitor answers, i.e. the device is set up; sets BLOCKER_PID.
+# blocker_errors NAME - QEMU asked to migrate: its error lines.
+# blocker_quit NAME - QEMU quits (killed if it does not within 30 s).
+blocker_start() {
+	local fw
+	read -ra fw <<< "$(vmm_firmware "$L2_QEMU")"
+	rm -f "/tmp/$1.mon"
+	"$L2_QEMU" "${fw[@]}" -M q35 -accel kvm -cpu host -m 64 -S -nodefaults \
+		-display none -monitor "unix:/tmp/$1.mon,server=on,wait=off" \
+		-device "$2" > "/results/$1.qemu.log" 2>&1 &
+	BLOCKER_PID=$!
+	wait_for 60 sh -c "test -S /tmp/$1.mon && printf 'info status\n' |
+		socat -t 10 - UNIX-CONNECT:/tmp/$1.mon 2>/dev/null | grep -q 'VM status'"
+}
+blocker_errors() { hmp "/tmp/$1.mon" 'migrate exec:cat>/dev/null' | grep -a '^Error'; }
+blocker_quit() {
+	hmp "/tmp/$1.mon" quit > /dev/null
+	wait_for 30 sh -c "! kill -0 $BLOCKER_PID 2>/dev/null" || kill -KILL "$BLOCKER_PID"
+	wait "$BLOCKER_PID" 2>/dev/null
+}
+
 # mdev_vf0_finish M - after the mdev M was removed: it is gone, VF0 offers
 # its instance again, the driver unloads, the kernel log is clean.  Ends
 # the test.

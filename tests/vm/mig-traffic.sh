@@ -63,10 +63,6 @@
 U1=5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3b01
 U2=5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3b02
 U3=5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3b03
-hmp() { # SOCKET CMD - one HMP command, its output
-	printf '%s\n' "$2" | socat -t 10 - "UNIX-CONNECT:$1" 2>/dev/null |
-		tr -d '\r' | grep -v '^(qemu)\|^QEMU .* monitor'
-}
 
 modprobe kvm_amd
 check "peer NIC in netns" setup_peer
@@ -671,22 +667,14 @@ check "migration off: no migration capability, no v1 region, no tail page trappe
 	 grep -q '^MIGRATION ENOTTY' /tmp/off-info.txt && grep -q '^MIGRATION-V1 no' /tmp/off-info.txt &&
 	 ! grep -q '^trapped 0x2000-' $MDEV_DBG/$U4/traps && grep -qx 'offered no' $MDEV_DBG/$U4/reeval"
 grep -E 'MIGRATION|SPARSE' /tmp/off-info.txt | sed 's/^/#   /'
-"$L2_QEMU" -M q35 -accel kvm -cpu host -m 64 -S -nodefaults -display none \
-	-monitor unix:/tmp/off.mon,server=on,wait=off \
-	-device "vfio-pci,sysfsdev=$M4${MIG_DEVOPT:+,$MIG_DEVOPT}" > /results/mpf-off.qemu.log 2>&1 &
-OFF=$!
-# (the monitor answers once the machine, and so the device, is set up)
-off_up() { test -S /tmp/off.mon && hmp /tmp/off.mon 'info status' | grep -q 'VM status'; }
-check "QEMU starts with the device" wait_for 60 off_up
-sed 's/^/#   off qemu| /' /results/mpf-off.qemu.log
+check "QEMU starts with the device, paused" \
+	blocker_start mpf-off "vfio-pci,sysfsdev=$M4${MIG_DEVOPT:+,$MIG_DEVOPT}"
 check "the attribute cannot change while QEMU has the device open" \
 	sh -c "! echo on > $M4/migration && grep -qx off $M4/migration"
-hmp /tmp/off.mon 'migrate exec:cat>/dev/null' | grep -a '^Error' > /tmp/off.out
+blocker_errors mpf-off > /tmp/off.out
 sed 's/^/#   qemu| /' /tmp/off.out
 check "QEMU reports its migration blocker" grep -q "doesn't support migration" /tmp/off.out
-hmp /tmp/off.mon quit > /dev/null
-wait_for 30 sh -c "! kill -0 $OFF 2>/dev/null" || kill -KILL $OFF
-wait $OFF 2>/dev/null
+blocker_quit mpf-off
 check "bad values for the attribute are refused" \
 	sh -c "! echo maybe > $M4/migration && ! echo > $M4/migration && grep -qx off $M4/migration"
 check "mdevctl stops and undefines it" sh -c "mdevctl stop -u $U4 && mdevctl undefine -u $U4"

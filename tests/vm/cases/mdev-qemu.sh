@@ -31,15 +31,9 @@ check "no migration offered without PF services" sh -c \
 	 grep -q '^MIGRATION-V1 no' /tmp/mig-info.txt"
 grep MIGRATION /tmp/mig-info.txt | sed 's/^/#   /'
 # QEMU 7.2 asked to migrate it: a blocker, not a migration
-"$L2_QEMU" -M q35 -accel kvm -cpu host -m 64 -S -nodefaults -display none \
-	-monitor unix:/tmp/blk.mon,server=on,wait=off \
-	-device "vfio-pci,sysfsdev=$M,x-enable-migration=on" > /tmp/blk.log 2>&1 &
-blk=$!
-wait_for 60 test -S /tmp/blk.mon
-printf 'migrate exec:cat>/dev/null\n' | socat -t 10 - UNIX-CONNECT:/tmp/blk.mon 2>&1 |
-	tr -d '\r' | grep -a '^Error' > /tmp/blk.out
-printf 'quit\n' | socat -t 5 - UNIX-CONNECT:/tmp/blk.mon > /dev/null 2>&1
-wait $blk
+check "QEMU starts with the device, paused" blocker_start blk "vfio-pci,sysfsdev=$M,x-enable-migration=on"
+blocker_errors blk > /tmp/blk.out
+blocker_quit blk
 sed 's/^/#   qemu| /' /tmp/blk.out
 check "QEMU 7.2 reports the migration blocker" \
 	grep -q "VFIO device doesn't support migration" /tmp/blk.out

@@ -767,8 +767,8 @@ static void i40e_vf_mdev_dirty_pin_all(struct i40e_vf_mdev_dirty *d,
  * save or the close), which puts the VF's group in type1's pinned-page
  * scope; if that failed before, or a save was cancelled, starts it over.
  * A user that tracks through DMA logging needs no pins, and iommufd
- * cannot make them: there a no-op.  Pinning claims the Rx tail page (reeval.c) until it stops;
- * only that can fail here.  A failure to pin fails the save at STOP_COPY
+ * cannot make them: there a no-op.  Pinning claims the Rx tail page
+ * (reeval.c) until it stops; only that can fail here.  A failure to pin fails the save at STOP_COPY
  * (i40e_vf_mdev_dirty_save_final()).
  *
  * Return: 0, or the claim's error (nothing started).
@@ -823,6 +823,15 @@ out:
 	return 0;
 }
 
+/* Stop following the VF for the pins (the pins themselves stay) */
+static void i40e_vf_mdev_dirty_unfollow(struct i40e_vf_mdev_dirty *d)
+{
+	lockdep_assert_held(&d->lock);
+	d->pinning = false;
+	if (!d->logging)
+		i40e_vf_mdev_dirty_deactivate(d);
+}
+
 /**
  * i40e_vf_mdev_dirty_save_end() - a save ended in PRE_COPY
  * @idev: the device, the engine's state_mutex held, leaving PRE_COPY for
@@ -848,10 +857,8 @@ void i40e_vf_mdev_dirty_save_end(struct i40e_vf_mdev_dev *idev)
 	mutex_lock(&d->lock);
 	ran = d->pinning;
 	if (ran) {
-		d->pinning = false;
+		i40e_vf_mdev_dirty_unfollow(d);
 		d->stale = true;
-		if (!d->logging)
-			i40e_vf_mdev_dirty_deactivate(d);
 	}
 	mutex_unlock(&d->lock);
 	if (ran)
@@ -870,9 +877,7 @@ static bool i40e_vf_mdev_dirty_pin_stop(struct i40e_vf_mdev_dirty *d)
 	ran = d->pinning;
 	if (ran) {
 		i40e_vf_mdev_dirty_pin_all(d, false);
-		d->pinning = false;
-		if (!d->logging)
-			i40e_vf_mdev_dirty_deactivate(d);
+		i40e_vf_mdev_dirty_unfollow(d);
 	}
 	d->stale = false;
 	i40e_vf_mdev_dpin_end(d->pin);
