@@ -53,12 +53,7 @@ prepare_source_locked() {
 	rm -rf "$src"
 	mkdir -p "$CACHE/kernel"
 	cp -a "$LINUX_SRC" "$src"
-	local p
-	while read -r p; do
-		case "$p" in ''|'#'*) continue ;; esac
-		log "applying patches/kernel/$p"
-		patch -d "$src" -p1 --quiet < "$TOP/patches/kernel/$p"
-	done < "$TOP/patches/kernel/series"
+	apply_series kernel "$src"
 	touch "$src/.done"
 }
 

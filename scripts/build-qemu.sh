@@ -51,26 +51,9 @@ prepare_source() {
 	mkdir -p "$(dirname "$src")"
 	cp -a "$src_pristine" "$src"
 	rm -f "$src/.done"
-	local p
-	if [ -f "$TOP/patches/qemu/series" ]; then
-		while read -r p; do
-			case "$p" in ''|'#'*) continue ;; esac
-			log "applying patches/qemu/$p"
-			patch -d "$src" -p1 --quiet < "$TOP/patches/qemu/$p"
-		done < "$TOP/patches/qemu/series"
-	fi
+	apply_series qemu "$src"
 	echo "subdir('xl710')" >> "$src/hw/net/meson.build"
 	touch "$src/.done"
-}
-
-configure() {
-	[ -f "$build/build.ninja" ] && return
-	log "configuring QEMU in $build"
-	rm -rf "$build"
-	mkdir -p "$build"
-	(cd "$build" && "$src/configure" "${CONFIGURE_ARGS[@]}" \
-		> "$build/configure.log" 2>&1) ||
-		{ tail -30 "$build/configure.log" >&2; die "QEMU configure failed"; }
 }
 
 main() {
@@ -80,15 +63,7 @@ main() {
 	# This clone's model: files that differ get a new time (not the
 	# clone's, which may be older than the objects), the rest stay.
 	rsync -rl --checksum --delete "$TOP/tests/model/" "$src/hw/net/xl710/"
-	configure
-	log "building QEMU (ninja -j$JOBS) in $build"
-	ninja -C "$build" -j"$JOBS" qemu-system-x86_64 > "$build/ninja.log" 2>&1 ||
-		{ grep -E 'error|Error' -A3 "$build/ninja.log" | head -40 >&2
-		  die "QEMU build failed (full log: $build/ninja.log)"; }
-	mkdir -p "$(dirname "$bin")"
-	cp "$build/qemu-system-x86_64" "$bin.tmp"
-	mv "$bin.tmp" "$bin"
-	echo "$bin"
+	build_qemu "$src" "$build" "$bin" "${CONFIGURE_ARGS[@]}"
 }
 
 mkdir -p "$CACHE/locks"

@@ -41,3 +41,40 @@ hash_inputs() {
 	done | sha256sum | cut -c1-16
 }
 
+
+# apply_series NAME SRC - apply the series of patches/NAME (one file per
+# line; blank lines and # comments skipped) to the tree SRC, in order
+apply_series() {
+	local p
+	[ -f "$TOP/patches/$1/series" ] || return 0
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		log "applying patches/$1/$p"
+		patch -d "$2" -p1 --quiet < "$TOP/patches/$1/$p" ||
+			die "patches/$1/$p does not apply to $2"
+	done < "$TOP/patches/$1/series"
+}
+
+# build_qemu SRC BUILD BIN CONFIGURE_ARGS... - configure SRC in BUILD
+# (once: a configured BUILD is reused, and ninja rebuilds what changed),
+# build qemu-system-x86_64 and install it as BIN (atomically: a BIN that
+# exists is whole); prints BIN
+build_qemu() {
+	local src=$1 build=$2 bin=$3
+	shift 3
+	if [ ! -f "$build/build.ninja" ]; then
+		log "configuring QEMU in $build"
+		rm -rf "$build"
+		mkdir -p "$build"
+		(cd "$build" && "$src/configure" "$@" > "$build/configure.log" 2>&1) ||
+			{ tail -30 "$build/configure.log" >&2; die "QEMU configure failed"; }
+	fi
+	log "building QEMU (ninja -j$JOBS) in $build"
+	ninja -C "$build" -j"$JOBS" qemu-system-x86_64 > "$build/ninja.log" 2>&1 ||
+		{ grep -E 'error|Error' -A3 "$build/ninja.log" | head -40 >&2
+		  die "QEMU build failed (full log: $build/ninja.log)"; }
+	mkdir -p "$(dirname "$bin")"
+	cp "$build/qemu-system-x86_64" "$bin.tmp"
+	mv "$bin.tmp" "$bin"
+	echo "$bin"
+}

@@ -101,6 +101,30 @@ if [ "$(id -u)" = 0 ]; then
 	"$TOP/scripts/setup-host.sh" || { echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# 0. A kernel of our own (the debug variant: about 35 CPU-minutes) is
+# built in the background at the lowest priority from the start: it
+# takes what the userspace checks and the downloads below leave idle,
+# then the core the cases on Debian's kernel leave idle (an L2 has one
+# vCPU); its cases run after those and wait for it.
+kernels_needed=$(grep -h '^# kernels:' "$TOP"/tests/vm/cases/*.sh | cut -d: -f2 | tr ' ' '\n' | sort -u)
+[ "${RUN_LONG:-0}" = 1 ] && kernels_needed="$kernels_needed debug"
+[ -n "$only_kernel" ] && kernels_needed=$only_kernel
+declare -A kbuild_pid kbuild_ok
+for k in $kernels_needed; do
+	if [ "$k" = stock ]; then
+		# (its modules are built in step 3)
+		kbuild_ok[stock]=1
+		continue
+	fi
+	log "building the $k kernel in the background ($runlog/build-kernel-$k.log)"
+	# its own process group, which the end of the run stops if no case
+	# waited for it (the deadline)
+	setsid nice -n 19 bash -c '"$1/scripts/build-kernel.sh" "$2" > "$3/build-kernel-$2.log" 2>&1 &&
+		"$1/scripts/build-modules.sh" "$2" > "$3/build-modules-$2.log" 2>&1' \
+		build "$TOP" "$k" "$runlog" &
+	kbuild_pid[$k]=$!
+done
+
 # 1. Userspace: the host set-up's apt logic, unit tests and the fuzz smoke
 # run.
 if selected setup; then
@@ -125,14 +149,8 @@ fi
 
 # 3. Build everything the VMs need once, so a build failure is reported
 # as such (and not as a failure of each VM test).  QEMU, the modern stack
-# and the modules for Debian's kernel come first.  A kernel of our own
-# (the debug variant: about 35 CPU-minutes) is built in the background at
-# the lowest priority while the cases on Debian's kernel run, which leave
-# most of a core idle (an L2 has one vCPU); its cases run last and wait
-# for it.
-kernels_needed=$(grep -h '^# kernels:' "$TOP"/tests/vm/cases/*.sh | cut -d: -f2 | tr ' ' '\n' | sort -u)
-[ "${RUN_LONG:-0}" = 1 ] && kernels_needed="$kernels_needed debug"
-[ -n "$only_kernel" ] && kernels_needed=$only_kernel
+# and the modules for Debian's kernel come first (the kernels of our own
+# are building in the background since step 0).
 build_ok=1
 "$TOP/scripts/build-qemu.sh" > "$runlog/build-qemu.log" 2>&1 ||
 	{ record build-qemu 1 "see $runlog/build-qemu.log"; build_ok=0; }
@@ -140,22 +158,37 @@ if grep -q '^# stack: *modern' "$TOP"/tests/vm/cases/*.sh; then
 	"$TOP/scripts/build-modern-stack.sh" > "$runlog/build-modern-stack.log" 2>&1 ||
 		{ record build-modern-stack 1 "see $runlog/build-modern-stack.log"; build_ok=0; }
 fi
-declare -A kbuild_pid kbuild_ok
-for k in $kernels_needed; do
-	if [ "$k" = stock ]; then
-		"$TOP/scripts/build-modules.sh" stock > "$runlog/build-modules-stock.log" 2>&1 ||
-			{ record build-modules-stock 1 "see $runlog/build-modules-stock.log"; build_ok=0; }
-		kbuild_ok[stock]=1
-		continue
+if [ -n "${kbuild_ok[stock]:-}" ]; then
+	"$TOP/scripts/build-modules.sh" stock > "$runlog/build-modules-stock.log" 2>&1 ||
+		{ record build-modules-stock 1 "see $runlog/build-modules-stock.log"; build_ok=0; }
+fi
+# The project's QEMU 10 (scripts/build-qemu10.sh), for the cases with
+# "# needs: qemu10", is built in the background too, once the kernel
+# builds have ended: during the debug kernel's cases, which leave most of
+# a core idle, not next to the kernel build they wait for.  Those cases
+# run last on their kernel, the stock ones after the debug ones.
+qbuild_pid='' qbuild_ok=''
+if grep -qE '^# needs:.*\<qemu10\>' "$TOP"/tests/vm/cases/*.sh; then
+	log "building QEMU 10 in the background after the kernels ($runlog/build-qemu10.log)"
+	setsid nice -n 19 bash -c 'for p in $3; do while kill -0 "$p" 2>/dev/null; do sleep 5; done; done
+		"$1/scripts/build-qemu10.sh" > "$2/build-qemu10.log" 2>&1' \
+		build "$TOP" "$runlog" "${kbuild_pid[*]}" &
+	qbuild_pid=$!
+fi
+# qemu10_ready - wait for that build (once); false if it failed
+qemu10_ready() {
+	if [ -z "$qbuild_ok" ]; then
+		local t0=$SECONDS
+		qbuild_ok=1
+		if [ -z "$qbuild_pid" ] || ! wait "$qbuild_pid"; then
+			qbuild_ok=0
+			record build-qemu10 1 "see $runlog/build-qemu10.log"
+		fi
+		echo "TIME: waited $((SECONDS - t0)) s for QEMU 10's build"
 	fi
-	log "building the $k kernel in the background ($runlog/build-kernel-$k.log)"
-	# its own process group, which the end of the run stops if no case
-	# waited for it (the deadline)
-	setsid nice -n 19 bash -c '"$1/scripts/build-kernel.sh" "$2" > "$3/build-kernel-$2.log" 2>&1 &&
-		"$1/scripts/build-modules.sh" "$2" > "$3/build-modules-$2.log" 2>&1' \
-		build "$TOP" "$k" "$runlog" &
-	kbuild_pid[$k]=$!
-done
+	[ "$qbuild_ok" = 1 ]
+}
+
 # kernel_ready K - wait for K's build (once); false if it failed
 kernel_ready() {
 	if [ -z "${kbuild_ok[$1]:-}" ]; then
@@ -205,10 +238,15 @@ runs=$(for t in "$TOP"/tests/vm/cases/*.sh; do
 	# must not share the host with a kernel build; it runs after the
 	# other stock cases, once every build is done (group 1).
 	quiet=$(sed -n 's/^# quiet-host: *//p' "$t")
+	# "# needs: qemu10": last on its kernel (group 2.5 or 3, above)
+	q10=$(grep -cE '^# needs:.*\<qemu10\>' "$t" || true)
 	for k in $kernels; do
 		[ -n "$only_kernel" ] && [ "$k" != "$only_kernel" ] && continue
 		selected "$name@$k" || continue
-		if [ "$k" != stock ]; then
+		if [ "$q10" != 0 ]; then
+			g=3
+			[ "$k" != stock ] && g=2.5
+		elif [ "$k" != stock ]; then
 			g=2
 		elif [ "$quiet" = yes ]; then
 			g=1
@@ -228,6 +266,8 @@ while read -r name k group <&3; do
 			awk -v k="$kk" '$2 == k { f = 1 } END { exit !f }' <<< "$runs" &&
 				{ kernel_ready "$kk" || true; }
 		done
+		awk '$3 == 3 || $3 == 2.5 { f = 1 } END { exit !f }' <<< "$runs" &&
+			{ qemu10_ready || true; }
 	fi
 	t=$TOP/tests/vm/cases/$name.sh
 	expect=$(sed -n 's/^# expect: *//p' "$t")
@@ -237,6 +277,10 @@ while read -r name k group <&3; do
 	fi
 	if ! kernel_ready "$k"; then
 		record "$name@$k" 1 "not run: the $k kernel's build failed"
+		continue
+	fi
+	if { [ "$group" = 3 ] || [ "$group" = 2.5 ]; } && ! qemu10_ready; then
+		record "$name@$k" 1 "not run: QEMU 10's build failed"
 		continue
 	fi
 	attempt=0
@@ -289,6 +333,7 @@ done 3<<< "$runs"
 for k in "${!kbuild_pid[@]}"; do
 	[ -n "${kbuild_ok[$k]:-}" ] || kill -- -"${kbuild_pid[$k]}" 2>/dev/null
 done
+[ -n "$qbuild_pid" ] && [ -z "$qbuild_ok" ] && kill -- -"$qbuild_pid" 2>/dev/null
 echo
 for l in "${infra_log[@]}"; do echo "Infrastructure retry: $l"; done
 if [ ${#failures[@]} -gt 0 ]; then

@@ -50,6 +50,9 @@ export I40EVFM_STACK=${I40EVFM_STACK:-debian12}
 # source with patches/qemu), which L1 can also run as L2's VMM: it has
 # the consumer of the sparse mmap re-evaluation IRQ
 export I40EVFM_QEMU=$(param qemu)
+# With the modern stack, the project's QEMU 10 (scripts/build-qemu10.sh:
+# the backports source with patches/qemu10), the same consumer for QEMU 10
+export I40EVFM_QEMU10=$(param qemu10)
 test=$(param test)
 # Kernel log lines the case provokes on purpose (its "# allow:" header),
 # for check_dmesg_clean in tests/vm/lib.sh; run-l1.sh reads the same.

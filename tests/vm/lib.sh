@@ -201,11 +201,11 @@ kvm_trace_last() {
 # (words): none for a QEMU installed under /usr (either stack,
 # tests/vm/l1-init); the tree's for one run from an unpacked package
 # tree (TREE/usr/bin/qemu-system-x86_64: QEMU 10's bios-256k.bin needs
-# its own SeaBIOS, 1.16.3); Debian's for the project's QEMU
-# ($I40EVFM_QEMU, built for /usr/local).
+# its own SeaBIOS, 1.16.3); the stack's under /usr for the project's
+# QEMUs ($I40EVFM_QEMU, $I40EVFM_QEMU10, built for /usr/local).
 vmm_firmware() {
 	local tree=${1%/usr/bin/*}
-	if [ "$1" = "${I40EVFM_QEMU:-}" ]; then
+	if [ "$1" = "${I40EVFM_QEMU:-}" ] || [ "$1" = "${I40EVFM_QEMU10:-}" ]; then
 		echo "-L /usr/share/seabios -L /usr/share/qemu"
 	elif [ -n "$tree" ] && [ "$tree" != "$1" ]; then
 		echo "-L $tree/usr/share/qemu -L $tree/usr/share/seabios"

@@ -30,7 +30,10 @@
 # NAME" or --stack NAME: debian12 (the default) is the host's own QEMU 7.2
 # and libvirt 9.0; modern layers QEMU 10.0 and libvirt 11.3 from Debian's
 # backports (scripts/build-modern-stack.sh) over L1's root
-# (tests/vm/l1-init).
+# (tests/vm/l1-init).  A case with "# needs: qemu10" (and the modern
+# stack) also gets the project's build of the same QEMU 10
+# (scripts/build-qemu10.sh: the consumer of the sparse mmap re-evaluation
+# IRQ) as i40evfm.qemu10.
 #
 # --model adds the XL710 model (tests/model) behind its own root port
 # (L1 BDF 0000:03:00.0, VFs from 03:00.1; with "# model-pfs: 2" a second
@@ -72,9 +75,15 @@ case "${model_pfs:=1}" in
 *) die "$test: model-pfs must be 1 or 2, not $model_pfs" ;;
 esac
 stack=${stack:-$(header stack)}
+qemu10=
 case "${stack:=debian12}" in
 debian12) stack_root= ;;
-modern) stack_root=$("$TOP/scripts/build-modern-stack.sh")/root ;;
+modern)
+	stack_root=$("$TOP/scripts/build-modern-stack.sh")/root
+	if header needs | grep -qw qemu10; then
+		qemu10=$("$TOP/scripts/build-qemu10.sh")
+	fi
+	;;
 *) die "unknown stack $stack (debian12, modern)" ;;
 esac
 
@@ -167,6 +176,7 @@ if [ -n "$stack_root" ]; then
 	# The stack's tree, a lower layer above the host's root in L1
 	# (tests/vm/l1-init), on its own 9p device.
 	append+=" i40evfm.stack=$stack"
+	[ -n "$qemu10" ] && append+=" i40evfm.qemu10=$qemu10"
 	machine+=(
 		-fsdev local,id=stack,path="$stack_root",readonly=on,security_model=none,multidevs=remap
 		-device virtio-9p-pci,fsdev=stack,mount_tag=stack
