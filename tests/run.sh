@@ -164,9 +164,8 @@ if [ -n "${kbuild_ok[stock]:-}" ]; then
 fi
 # The project's QEMU 10 (scripts/build-qemu10.sh), for the cases with
 # "# needs: qemu10", is built in the background too, once the kernel
-# builds have ended: during the debug kernel's cases, which leave most of
-# a core idle, not next to the kernel build they wait for.  Those cases
-# run last on their kernel, the stock ones after the debug ones.
+# builds have ended, not to delay the kernel the debug cases wait for;
+# the stock cases that need it run last of the stock cases.
 qbuild_pid='' qbuild_ok=''
 if grep -qE '^# needs:.*\<qemu10\>' "$TOP"/tests/vm/cases/*.sh; then
 	log "building QEMU 10 in the background after the kernels ($runlog/build-qemu10.log)"
@@ -238,27 +237,28 @@ runs=$(for t in "$TOP"/tests/vm/cases/*.sh; do
 	# must not share the host with a kernel build; it runs after the
 	# other stock cases, once every build is done (group 1).
 	quiet=$(sed -n 's/^# quiet-host: *//p' "$t")
-	# "# needs: qemu10": last on its kernel (group 2.5 or 3, above)
+	# "# needs: qemu10": last of the stock cases (group 0.5), whose time
+	# covers QEMU 10's build from an empty cache; a debug case has
+	# waited long enough anyway
 	q10=$(grep -cE '^# needs:.*\<qemu10\>' "$t" || true)
 	for k in $kernels; do
 		[ -n "$only_kernel" ] && [ "$k" != "$only_kernel" ] && continue
 		selected "$name@$k" || continue
-		if [ "$q10" != 0 ]; then
-			g=3
-			[ "$k" != stock ] && g=2.5
-		elif [ "$k" != stock ]; then
+		if [ "$k" != stock ]; then
 			g=2
 		elif [ "$quiet" = yes ]; then
 			g=1
+		elif [ "$q10" != 0 ]; then
+			g=0.5
 		else
 			g=0
 		fi
-		echo "$g $tmo $name $k $g"
+		echo "$g $tmo $name $k $g $q10"
 	done
-done | sort -k1,1n -k2,2nr -k3 | cut -d' ' -f3,4,5)
+done | sort -k1,1n -k2,2nr -k3 | cut -d' ' -f3,4,5,6)
 [ -f "$runlog/quarantined" ] && mapfile -t skipped < "$runlog/quarantined"
 # (fd 3: nothing a case runs may read the list)
-while read -r name k group <&3; do
+while read -r name k group q10 <&3; do
 	[ -n "$name" ] || continue
 	if [ "$group" = 1 ]; then
 		# every build a later run waits for anyway
@@ -266,7 +266,7 @@ while read -r name k group <&3; do
 			awk -v k="$kk" '$2 == k { f = 1 } END { exit !f }' <<< "$runs" &&
 				{ kernel_ready "$kk" || true; }
 		done
-		awk '$3 == 3 || $3 == 2.5 { f = 1 } END { exit !f }' <<< "$runs" &&
+		awk '$4 != 0 { f = 1 } END { exit !f }' <<< "$runs" &&
 			{ qemu10_ready || true; }
 	fi
 	t=$TOP/tests/vm/cases/$name.sh
@@ -279,7 +279,7 @@ while read -r name k group <&3; do
 		record "$name@$k" 1 "not run: the $k kernel's build failed"
 		continue
 	fi
-	if { [ "$group" = 3 ] || [ "$group" = 2.5 ]; } && ! qemu10_ready; then
+	if [ "$q10" != 0 ] && ! qemu10_ready; then
 		record "$name@$k" 1 "not run: QEMU 10's build failed"
 		continue
 	fi
