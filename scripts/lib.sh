@@ -41,7 +41,6 @@ hash_inputs() {
 	done | sha256sum | cut -c1-16
 }
 
-
 # apply_series NAME SRC - apply the series of patches/NAME (one file per
 # line; blank lines and # comments skipped) to the tree SRC, in order
 apply_series() {

@@ -166,8 +166,10 @@ fi
 # "# needs: qemu10", is built in the background too, once the kernel
 # builds have ended, not to delay the kernel the debug cases wait for;
 # the stock cases that need it run last of the stock cases.
+# needs_qemu10 CASE_FILE... - one of them says "# needs: qemu10"
+needs_qemu10() { grep -qE '^# needs:.*\<qemu10\>' "$@"; }
 qbuild_pid='' qbuild_ok=''
-if grep -qE '^# needs:.*\<qemu10\>' "$TOP"/tests/vm/cases/*.sh; then
+if needs_qemu10 "$TOP"/tests/vm/cases/*.sh; then
 	log "building QEMU 10 in the background after the kernels ($runlog/build-qemu10.log)"
 	setsid nice -n 19 bash -c 'for p in $3; do while kill -0 "$p" 2>/dev/null; do sleep 5; done; done
 		"$1/scripts/build-qemu10.sh" > "$2/build-qemu10.log" 2>&1' \
@@ -240,7 +242,8 @@ runs=$(for t in "$TOP"/tests/vm/cases/*.sh; do
 	# "# needs: qemu10": last of the stock cases (group 0.5), whose time
 	# covers QEMU 10's build from an empty cache; a debug case has
 	# waited long enough anyway
-	q10=$(grep -cE '^# needs:.*\<qemu10\>' "$t" || true)
+	q10=0
+	needs_qemu10 "$t" && q10=1
 	for k in $kernels; do
 		[ -n "$only_kernel" ] && [ "$k" != "$only_kernel" ] && continue
 		selected "$name@$k" || continue

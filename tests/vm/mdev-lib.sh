@@ -264,9 +264,9 @@ blocker_start() {
 		-display none -monitor "unix:/tmp/$1.mon,server=on,wait=off" \
 		-device "$2" > "/results/$1.qemu.log" 2>&1 &
 	BLOCKER_PID=$!
-	wait_for 60 sh -c "test -S /tmp/$1.mon && printf 'info status\n' |
-		socat -t 10 - UNIX-CONNECT:/tmp/$1.mon 2>/dev/null | grep -q 'VM status'"
+	wait_for 60 blocker_up "$1"
 }
+blocker_up() { test -S "/tmp/$1.mon" && hmp "/tmp/$1.mon" 'info status' | grep -q 'VM status'; }
 blocker_errors() { hmp "/tmp/$1.mon" 'migrate exec:cat>/dev/null' | grep -a '^Error'; }
 blocker_quit() {
 	hmp "/tmp/$1.mon" quit > /dev/null

@@ -230,9 +230,8 @@ mig_start() {
 # pause-before-switchover: the VM stopped, the VF quiesced and frozen).
 # L2 must run on in dst.
 cancel_in() {
-	local want=active pause=false bw=1048576 dl=300 n
+	local want=active pause=false bw=1048576 dl=300 n rx0 u0
 	[ "$1" = switchover ] && want=pre-switchover pause=true bw=1073741824 dl=2000000
-	local rx0 u0
 	rx0=$(trap_count $U2 rx_tail)
 	mig_start cx $U1 $pause $bw $dl
 	CX=$TO_PID

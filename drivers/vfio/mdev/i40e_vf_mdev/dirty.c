@@ -768,8 +768,8 @@ static void i40e_vf_mdev_dirty_pin_all(struct i40e_vf_mdev_dirty *d,
  * scope; if that failed before, or a save was cancelled, starts it over.
  * A user that tracks through DMA logging needs no pins, and iommufd
  * cannot make them: there a no-op.  Pinning claims the Rx tail page
- * (reeval.c) until it stops; only that can fail here.  A failure to pin fails the save at STOP_COPY
- * (i40e_vf_mdev_dirty_save_final()).
+ * (reeval.c) until it stops; only that can fail here.  A failure to pin
+ * fails the save at STOP_COPY (i40e_vf_mdev_dirty_save_final()).
  *
  * Return: 0, or the claim's error (nothing started).
  */
