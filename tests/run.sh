@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The whole test suite (`make check`): static checks, userspace unit tests
-# and the fuzz smoke run, then every VM test (tests/vm/cases/*.sh) on each
-# kernel its header names.  Ends with one line "N passed, N failed".
+# The whole test suite (`make check`): every VM test (tests/vm/cases/*.sh)
+# on each kernel its header names and, beside them, the static checks,
+# userspace unit tests and the fuzz smoke run.  Ends with one line
+# "N passed, N failed".
 #
 #   tests/run.sh [-k KERNEL] [PATTERN...]
 #
@@ -103,7 +104,7 @@ fi
 
 # 0. A kernel of our own (the debug variant: about 35 CPU-minutes) is
 # built in the background at the lowest priority from the start: it
-# takes what the userspace checks and the downloads below leave idle,
+# takes what QEMU's build and the userspace checks below leave idle,
 # then the core the cases on Debian's kernel leave idle (an L2 has one
 # vCPU); its cases run after those and wait for it.
 kernels_needed=$(grep -h '^# kernels:' "$TOP"/tests/vm/cases/*.sh | cut -d: -f2 | tr ' ' '\n' | sort -u)
@@ -125,43 +126,96 @@ for k in $kernels_needed; do
 	kbuild_pid[$k]=$!
 done
 
-# 1. Userspace: the host set-up's apt logic, unit tests and the fuzz smoke
-# run.
-if selected setup; then
-	"$TOP/tests/setup/apt-sources-test.sh" > "$runlog/setup.log" 2>&1
-	record_summary apt-sources "$runlog/setup.log" $?
-fi
-if [ -f "$TOP/tests/unit/Makefile" ] && selected unit; then
-	make -C "$TOP/tests/unit" check > "$runlog/unit.log" 2>&1
-	record_summary unit "$runlog/unit.log" $?
-fi
-if [ -f "$TOP/tests/fuzz/Makefile" ] && selected fuzz; then
-	make -C "$TOP/tests/fuzz" fuzz-smoke > "$runlog/fuzz.log" 2>&1
-	rc=$?
-	record fuzz-smoke $rc "$(tail -n 1 "$runlog/fuzz.log")"
+# 1. Everything every VM test needs, built once so that a build failure
+# is reported as such (and not as a failure of each VM test): the host
+# QEMU with the model, the modern stack (mostly downloads, so beside
+# QEMU's build) and the modules for Debian's kernel.  From an empty cache
+# QEMU's build is what the first VM test waits for: it comes first, at
+# normal priority, and the userspace checks (step 2) wait their turn.
+# Each build writes its exit status to $runlog/NAME.rc.
+vm_builds=(build-qemu)
+("$TOP/scripts/build-qemu.sh" > "$runlog/build-qemu.log" 2>&1
+	echo $? > "$runlog/build-qemu.rc") &
+vm_build_pids=$!
+build_modern=0
+grep -q '^# stack: *modern' "$TOP"/tests/vm/cases/*.sh && build_modern=1
+[ "$build_modern" = 1 ] && vm_builds+=(build-modern-stack)
+[ -n "${kbuild_ok[stock]:-}" ] && vm_builds+=(build-modules-stock)
+if [ ${#vm_builds[@]} -gt 1 ]; then
+	(
+		if [ "$build_modern" = 1 ]; then
+			"$TOP/scripts/build-modern-stack.sh" > "$runlog/build-modern-stack.log" 2>&1
+			echo $? > "$runlog/build-modern-stack.rc"
+		fi
+		if [ -n "${kbuild_ok[stock]:-}" ]; then
+			"$TOP/scripts/build-modules.sh" stock > "$runlog/build-modules-stock.log" 2>&1
+			echo $? > "$runlog/build-modules-stock.rc"
+		fi
+	) &
+	vm_build_pids="$vm_build_pids $!"
 fi
 
-# 2. Static checks on the driver (checkpatch, W=1, sparse, other kernels).
-if [ -x "$TOP/tests/static.sh" ] && selected static; then
-	"$TOP/tests/static.sh" > "$runlog/static.log" 2>&1
-	record_summary static "$runlog/static.log" $?
+# 2. The checks that need no VM, in the background at a lower priority
+# than QEMU's build and the VM tests, a higher one than the kernel's
+# build (which has time to spare: the debug cases run last), one after
+# the other: the host set-up's apt logic, the unit tests, the fuzz smoke
+# run and the static checks on the driver (checkpatch, W=1, sparse, other
+# kernels).  Recorded after the VM tests (userspace_record).
+userspace=()
+selected setup && userspace+=(setup)
+[ -f "$TOP/tests/unit/Makefile" ] && selected unit && userspace+=(unit)
+[ -f "$TOP/tests/fuzz/Makefile" ] && selected fuzz && userspace+=(fuzz)
+[ -x "$TOP/tests/static.sh" ] && selected static && userspace+=(static)
+userspace_pid=''
+if [ ${#userspace[@]} -gt 0 ]; then
+	# its own process group, which the end of the run stops at the
+	# suite deadline
+	setsid nice -n 10 bash -c 'top=$1 log=$2
+		shift 2
+		for u in "$@"; do
+			case "$u" in
+			setup) "$top/tests/setup/apt-sources-test.sh" ;;
+			unit) make -C "$top/tests/unit" check ;;
+			fuzz) make -C "$top/tests/fuzz" fuzz-smoke ;;
+			static) "$top/tests/static.sh" ;;
+			esac > "$log/$u.log" 2>&1
+			echo $? > "$log/$u.rc"
+		done' userspace "$TOP" "$runlog" "${userspace[@]}" &
+	userspace_pid=$!
 fi
+userspace_record() {
+	local u rc
+	[ -n "$userspace_pid" ] || return 0
+	while [ ! -f "$runlog/${userspace[-1]}.rc" ] && kill -0 "$userspace_pid" 2>/dev/null &&
+		[ $SECONDS -lt $((SUITE_DEADLINE + 60)) ]; do
+		sleep 5
+	done
+	kill -- -"$userspace_pid" 2>/dev/null && wait "$userspace_pid"
+	for u in "${userspace[@]}"; do
+		if [ ! -f "$runlog/$u.rc" ]; then
+			record "$u" 1 "not finished at the suite deadline of $SUITE_DEADLINE s"
+			continue
+		fi
+		rc=$(cat "$runlog/$u.rc")
+		case "$u" in
+		setup) record_summary apt-sources "$runlog/$u.log" "$rc" ;;
+		fuzz) record fuzz-smoke "$rc" "$(tail -n 1 "$runlog/$u.log")" ;;
+		*) record_summary "$u" "$runlog/$u.log" "$rc" ;;
+		esac
+	done
+}
 
-# 3. Build everything the VMs need once, so a build failure is reported
-# as such (and not as a failure of each VM test).  QEMU, the modern stack
-# and the modules for Debian's kernel come first (the kernels of our own
-# are building in the background since step 0).
+# 3. The VM builds of step 1 (the kernels of our own are building in the
+# background since step 0).
+t0=$SECONDS
+# shellcheck disable=SC2086
+wait $vm_build_pids
+echo "TIME: waited $((SECONDS - t0)) s for QEMU, the modern stack and the modules"
 build_ok=1
-"$TOP/scripts/build-qemu.sh" > "$runlog/build-qemu.log" 2>&1 ||
-	{ record build-qemu 1 "see $runlog/build-qemu.log"; build_ok=0; }
-if grep -q '^# stack: *modern' "$TOP"/tests/vm/cases/*.sh; then
-	"$TOP/scripts/build-modern-stack.sh" > "$runlog/build-modern-stack.log" 2>&1 ||
-		{ record build-modern-stack 1 "see $runlog/build-modern-stack.log"; build_ok=0; }
-fi
-if [ -n "${kbuild_ok[stock]:-}" ]; then
-	"$TOP/scripts/build-modules.sh" stock > "$runlog/build-modules-stock.log" 2>&1 ||
-		{ record build-modules-stock 1 "see $runlog/build-modules-stock.log"; build_ok=0; }
-fi
+for b in "${vm_builds[@]}"; do
+	[ "$(cat "$runlog/$b.rc" 2>/dev/null)" = 0 ] ||
+		{ record "$b" 1 "see $runlog/$b.log"; build_ok=0; }
+done
 # The project's QEMU 10 (scripts/build-qemu10.sh), for the cases with
 # "# needs: qemu10", is built in the background too, once the kernel
 # builds have ended, not to delay the kernel the debug cases wait for;
@@ -333,6 +387,9 @@ while read -r name k group q10 <&3; do
 	fi
 done 3<<< "$runs"
 
+# 5. The checks of step 2 (done long before, unless the VM tests were
+# very short).
+userspace_record
 for k in "${!kbuild_pid[@]}"; do
 	[ -n "${kbuild_ok[$k]:-}" ] || kill -- -"${kbuild_pid[$k]}" 2>/dev/null
 done

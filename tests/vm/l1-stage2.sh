@@ -123,13 +123,21 @@ cd /tmp
 # the context right before it in the serial log.  It is written to the
 # file and followed from there, not piped through tee: a process the test
 # left behind (a daemon, a background helper with its own timeout) would
-# keep a pipe open and hold up the end of the test.
+# keep a pipe open and hold up the end of the test.  /results/test.timed
+# is the same output with L1's uptime in seconds when each line came (where
+# a case spends its time; builtins only, a fork per line costs too much
+# under TCG).
 tmo=${tmo:-600}
 ( sleep "$tmo"; hang_report > /results/hang-report 2>&1 ) &
 hang_watch=$!
 timeout -k 10 $((tmo + HANG_GRACE)) bash "$TOP/$test" > /results/test.log 2>&1 < /dev/null &
 test_pid=$!
-tail -n +1 -f --pid=$test_pid /results/test.log &
+tail -n +1 -f --pid=$test_pid /results/test.log |
+	while IFS= read -r line; do
+		read -r up _ < /proc/uptime
+		printf '%s\n' "$line"
+		printf '%6s %s\n' "${up%.*}" "$line" >> /results/test.timed
+	done &
 follow=$!
 wait $test_pid
 rc=$?

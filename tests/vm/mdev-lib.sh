@@ -44,6 +44,38 @@ mdev_load() {
 	insmod "$MODULES/$MDEV_DRV.ko"
 }
 
+# mdev_kunit - the KUnit suites of the driver's pure logic (stream, v1
+# protocol, state steps, dirty-set arithmetic, group links), built as
+# modules against the project kernel (build-modules.sh), loaded once the
+# driver is (they import what they test from it) and unloaded again.
+# Every test case's result goes to /results/subtests.ktap, which
+# tests/run.sh counts one by one.  The project config leaves KUnit off by
+# default (KUNIT_DEFAULT_ENABLED=n).
+mdev_kunit() {
+	local ko mods d suites=0
+
+	shopt -s nullglob
+	mods=("$MODULES"/*_test.ko)
+	shopt -u nullglob
+	check "KUnit modules built (${#mods[@]})" test ${#mods[@]} -gt 0
+	check "modprobe kunit enable=1" modprobe kunit enable=1
+	: > /results/subtests.ktap
+	for ko in "${mods[@]}"; do
+		check "insmod $(basename "$ko")" insmod "$ko"
+	done
+	for d in /sys/kernel/debug/kunit/*/; do
+		[ -f "$d/results" ] || continue
+		suites=$((suites + 1))
+		cat "$d/results" >> /results/subtests.ktap
+	done
+	sed 's/^/#   /' /results/subtests.ktap
+	check "KUnit suites ran ($suites)" test "$suites" -gt 0
+	check "no KUnit case failed" sh -c "! grep -q '^ *not ok' /results/subtests.ktap"
+	for ko in "${mods[@]}"; do
+		check "rmmod $(basename "$ko" .ko)" rmmod "$(basename "$ko" .ko)"
+	done
+}
+
 # mdev_bind BDF - bind a VF to the driver with driver_override
 mdev_bind() {
 	pci_bind "$1" "$MDEV_DRV" &&

@@ -139,7 +139,7 @@ if [ -z "$results" ]; then
 		{ mkdir -p "$CACHE/runs"; mktemp -d "$CACHE/runs/$(basename "$test" .sh).XXXX"; })
 fi
 mkdir -p "$results"
-rm -f "$results"/{rc,verdict,test.log,dmesg.log,dmesg.boot,boot-report,hang-report,watchdog,console.log,qemu.log}
+rm -f "$results"/{rc,verdict,test.log,test.timed,dmesg.log,dmesg.boot,boot-report,hang-report,watchdog,console.log,qemu.log}
 rm -f "$results"/*-l2.log
 modules=${MODULES:-$("$TOP/scripts/build-modules.sh" "$kernel")}
 printf 'MODULES=%s\nPROGS=%s\n' "$modules" "$progs" > "$results/env"

@@ -26,6 +26,10 @@
 #   - the sparse mmap re-evaluation IRQ, step by step through its consumer
 #     sample: finding it, its info, bad SET_IRQS arguments, the Rx tail
 #     page lent and taken back, a consumer that does not answer
+#   - the iommufd cdev of each mdev (tests/vm/iommufd-cdev.sh): the cdev
+#     sample, and v2 and v1 moves through the cdevs
+# First, with the driver loaded, the KUnit suites of the driver's pure
+# logic (mdev_kunit: most of it is the migration's).
 # On the debug kernel, KASAN, lockdep and kmemleak watch every step.
 . "$TOP/tests/vm/mdev-lib.sh"
 
@@ -43,6 +47,7 @@ run() { # NAME CMD... - run the sample, keep and show its output
 
 mdev_two_vfs $U1 $U2
 [ "$FAILED" = 0 ] || done_testing
+mdev_kunit
 check "debugfs has the migration file" test -r "$MDEV_DBG/$U1/migration"
 
 # Flags, data size, v1 region
@@ -232,7 +237,17 @@ check "the kernel log names the lost state" \
 	sh -c "dmesg | grep -q 'the VF was reset during migration, its state is lost'"
 check "PF and VF0 up after the PF reset" wait_for 60 sh -c "ip link show $PF_IF | grep -q 'vf 0 '"
 
+# The same mdevs through their iommufd cdevs, and the migration sample
+# over them (Debian's kernel has no iommufd)
+U=$U1
+. "$TOP/tests/vm/iommufd-cdev.sh"
+
 check "remove both mdevs" sh -c "echo 1 > /sys/bus/mdev/devices/$U1/remove && echo 1 > /sys/bus/mdev/devices/$U2/remove"
+# The VF's vfio device lives as long as the VF is bound; without an mdev
+# it cannot be opened.
+check "vfio-dev cdev refuses to bind without the mdev (ENODEV)" \
+	sh -c "'$(test_prog mdev_race)' noopen '$VF0' '$U1' | grep -qx 'CDEV ENODEV'"
 check "rmmod $MDEV_DRV" rmmod $MDEV_DRV
+check "vfio-dev cdev gone with the driver" test ! -e "/dev/vfio/devices/$vfiodev"
 check_dmesg_clean
 done_testing
