@@ -205,6 +205,13 @@ check "the kernel log says why a start failed" \
 	sh -c "dmesg | grep -q 'dirty tracking not started: the user still maps the Rx tail page'"
 check "the Rx tail page is trapped again once closed" rx_tail_kept "$MDEV_DBG/$U1/traps"
 
+# The same mdevs through their iommufd cdevs, and the migration sample
+# over them (Debian's kernel has no iommufd); before the PF events below,
+# which leave VF0 with an administrator MAC that VF1 does not have (a
+# difference the PF refuses in a migration)
+U=$U1
+. "$TOP/tests/vm/iommufd-cdev.sh"
+
 # PF events while the VF is stopped: the host administrator gives VF0 a
 # new MAC (i40e resets the VF) in each state where its DMA is stopped,
 # and a PF reset in STOP_COPY.  The PF lost what it recorded: the next
@@ -236,11 +243,6 @@ pf_event "PF reset" STOP_COPY "echo pfr > /sys/kernel/debug/i40e/$XL710_PF/comma
 check "the kernel log names the lost state" \
 	sh -c "dmesg | grep -q 'the VF was reset during migration, its state is lost'"
 check "PF and VF0 up after the PF reset" wait_for 60 sh -c "ip link show $PF_IF | grep -q 'vf 0 '"
-
-# The same mdevs through their iommufd cdevs, and the migration sample
-# over them (Debian's kernel has no iommufd)
-U=$U1
-. "$TOP/tests/vm/iommufd-cdev.sh"
 
 check "remove both mdevs" sh -c "echo 1 > /sys/bus/mdev/devices/$U1/remove && echo 1 > /sys/bus/mdev/devices/$U2/remove"
 # The VF's vfio device lives as long as the VF is bound; without an mdev
