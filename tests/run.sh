@@ -314,9 +314,31 @@ runs=$(for t in "$TOP"/tests/vm/cases/*.sh; do
 	done
 done | sort -k1,1n -k2,2nr -k3 | cut -d' ' -f3,4,5,6)
 [ -f "$runlog/quarantined" ] && mapfile -t skipped < "$runlog/quarantined"
-# (fd 3: nothing a case runs may read the list)
-while read -r name k group q10 <&3; do
-	[ -n "$name" ] || continue
+# built K - K's build has ended (or there is none); built_qemu10 - the same
+# for QEMU 10's
+built() { [ -n "${kbuild_ok[$1]:-}" ] || ! kill -0 "${kbuild_pid[$1]:-0}" 2>/dev/null; }
+built_qemu10() { [ -n "$qbuild_ok" ] || [ -z "$qbuild_pid" ] || ! kill -0 "$qbuild_pid" 2>/dev/null; }
+# ready GROUP K Q10 - a run whose builds have ended: it would not wait
+ready() {
+	local kk
+	if [ "$1" = 1 ]; then
+		for kk in "${!kbuild_pid[@]}"; do built "$kk" || return 1; done
+		built_qemu10 || return 1
+	fi
+	built "$2" && { [ "$3" = 0 ] || built_qemu10; }
+}
+# In that order, except that a run which would wait for a build gives way
+# to the first one after it that would not (on an empty cache the debug
+# kernel and QEMU 10 are still building when the first runs are done).
+mapfile -t pending < <(grep . <<< "$runs")
+while [ ${#pending[@]} -gt 0 ]; do
+	pick=0
+	for i in "${!pending[@]}"; do
+		read -r name k group q10 <<< "${pending[$i]}"
+		ready "$group" "$k" "$q10" && { pick=$i; break; }
+	done
+	read -r name k group q10 <<< "${pending[$pick]}"
+	pending=("${pending[@]:0:pick}" "${pending[@]:pick+1}")
 	if [ "$group" = 1 ]; then
 		# every build a later run waits for anyway
 		for kk in "${!kbuild_pid[@]}"; do
@@ -385,7 +407,7 @@ while read -r name k group q10 <&3; do
 		grep -E '^not ok' "$res/test.log" 2>/dev/null | head -n 10
 		tail -n 15 "$res.out" 2>/dev/null
 	fi
-done 3<<< "$runs"
+done
 
 # 5. The checks of step 2 (done long before, unless the VM tests were
 # very short).

@@ -32,6 +32,9 @@ I40EVFM_L2_MODDIR=${P[l2moddir]:-}
 read -r kver < /proc/sys/kernel/osrelease
 export I40EVFM_L2_BZIMAGE=${I40EVFM_L2_BZIMAGE:-$I40EVFM_BZIMAGE}
 export I40EVFM_L2_MODDIR=${I40EVFM_L2_MODDIR:-/lib/modules/$kver}
+# The part of L2's initramfs made on the host for that kernel
+# (scripts/build-initrd.sh --base), if any
+export INITRD_BASE=${P[l2base]:-}
 # The consumer stack l1-init layered in (a case's "# stack:" header):
 # "modern" (QEMU 10.0, libvirt 11.3) or Debian 12's (QEMU 7.2, libvirt 9.0).
 I40EVFM_STACK=${P[stack]:-}
@@ -43,6 +46,8 @@ export I40EVFM_QEMU=${P[qemu]:-}
 # With the modern stack, the project's QEMU 10 (scripts/build-qemu10.sh:
 # the backports source with patches/qemu10), the same consumer for QEMU 10
 export I40EVFM_QEMU10=${P[qemu10]:-}
+# One of two hosts, a or b ("# hosts: 2", tests/vm/run-l1.sh), or empty
+export I40EVFM_HOST=${P[host]:-}
 test=${P[test]:-}
 # Kernel log lines the case provokes on purpose (its "# allow:" header),
 # for check_dmesg_clean in tests/vm/lib.sh; run-l1.sh reads the same.

@@ -124,6 +124,37 @@ setup_peer() {
 	ip netns exec peer true
 }
 
+# Two hosts ("# hosts: 2", tests/vm/run-l1.sh): $I40EVFM_HOST is a or b;
+# the hosts share /pair and one Ethernet segment, on which each has its
+# own address (pair_ip) on its e1000e 01:00.0, in the root namespace.
+PAIR=/pair
+PAIR_BDF=0000:01:00.0
+# pair_ip HOST - the host's address on the segment
+pair_ip() { case "$1" in a) echo 10.0.9.1 ;; b) echo 10.0.9.2 ;; esac; }
+pair_other() { case "$I40EVFM_HOST" in a) echo b ;; *) echo a ;; esac; }
+pair_net_up() {
+	local ifc
+	modprobe e1000e
+	wait_for 20 test -n "$(pci_netdev "$PAIR_BDF")" || return 1
+	ifc=$(pci_netdev "$PAIR_BDF")
+	ip addr add "$(pair_ip "$I40EVFM_HOST")/24" dev "$ifc" &&
+		ip link set "$ifc" up
+}
+# pair_say NAME - tell the other host that this one reached NAME
+pair_say() { echo "$(date +%s)" > "$PAIR/$I40EVFM_HOST.$1"; }
+# pair_wait NAME SECS - until the other host reached NAME; false after
+# SECS seconds or once host a's L1 has ended (run-l1.sh writes a-ended)
+pair_wait() {
+	local o
+	o=$(pair_other)
+	for ((i = 0; i < $2; i++)); do
+		[ -e "$PAIR/$o.$1" ] && return 0
+		[ -e "$PAIR/a-ended" ] && return 1
+		sleep 1
+	done
+	return 1
+}
+
 # peer_ifc - the peer's NIC in its namespace
 peer_ifc() { ip -n peer -o link show | awk -F': ' '$2 != "lo" && $2 !~ /@/ { print $2; exit }'; }
 # peer_vlan ID ADDR - a VLAN interface of the peer's NIC, with address ADDR

@@ -40,13 +40,28 @@
 # one at 04:00.0) on the same hub as the e1000e peer, and a QMP connection to this QEMU that L1 can use: the virtio
 # serial port "org.i40evfm.qmp" (/dev/vport*, see qmp_l1 in tests/vm/lib.sh)
 # for reading the model's DMA ground truth.
+#
+# "# hosts: 2" boots two L1s side by side, hosts a and b, each its own
+# machine with its own XL710 model (other MAC addresses on b), the same
+# kernel and the same test script ($I40EVFM_HOST says which host runs
+# it).  Their QEMU hubs are joined by a datagram link (-netdev dgram over
+# two unix sockets), so the XL710 models, the e1000e peer of host a and
+# both e1000e 01:00.0 (the hosts' own network: tests/vm/lib.sh
+# pair_net_up) are on one Ethernet segment, and both mount a shared
+# directory at /pair.  This script runs host a and starts itself for host
+# b (--host b, results in RESULTS/b); when host a's L1 has ended it writes
+# /pair/a-ended (so b stops waiting for a), waits for b, and the verdict
+# counts both: a failure on either host is the run's.
 
 . "$(dirname "$0")/../../scripts/lib.sh"
 
 kernel=stock tmo='' results='' interactive=0 model=0 qemu_extra=() stack=''
+host='' pairdir=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
+	--host) host=$2; shift 2 ;;
+	--pair) pairdir=$2; shift 2 ;;
 	--timeout) tmo=$2; shift 2 ;;
 	--results) results=$2; shift 2 ;;
 	--interactive) interactive=1; shift ;;
@@ -73,6 +88,18 @@ model_pfs=$(header model-pfs)
 case "${model_pfs:=1}" in
 1|2) ;;
 *) die "$test: model-pfs must be 1 or 2, not $model_pfs" ;;
+esac
+# "# hosts: 2": two L1s (see the top of this file)
+hosts=$(header hosts)
+case "${hosts:=1}" in
+1) host='' ;;
+2) host=${host:-a} ;;
+*) die "$test: hosts must be 1 or 2, not $hosts" ;;
+esac
+case "$host" in
+''|a) ;;
+b) [ -n "$pairdir" ] || die "--host b needs --pair DIR" ;;
+*) die "unknown host $host (a, b)" ;;
 esac
 stack=${stack:-$(header stack)}
 qemu10=
@@ -134,6 +161,21 @@ if [ ! -f "$initrd" ]; then
 		virtio_pci 9pnet_virtio 9p overlay
 fi
 
+# What every L2 initramfs shares (busybox, the modules an L2 loads) for
+# Debian's kernel, which L2 boots under the stock and the debug L1: made
+# here once, where it takes a second; scripts/build-initrd.sh in L1 then
+# only adds the case's part ($INITRD_BASE).
+l2base=''
+if [ "$kernel" != project ]; then
+	l2base=$CACHE/initrd/l2base-$(hash_inputs "$TOP/scripts/build-initrd.sh" \
+		"$deb_moddir/modules.dep" /bin/busybox).cpio.gz
+	if [ ! -f "$l2base.manifest" ]; then
+		mkdir -p "$CACHE/initrd"
+		"$TOP/scripts/build-initrd.sh" --base "$l2base" "$deb_moddir" \
+			e1000e iavf 8021q || die "building the L2 initramfs base failed"
+	fi
+fi
+
 if [ -z "$results" ]; then
 	results=$(mktemp -d "$CACHE/runs/$(basename "$test" .sh).XXXX" 2>/dev/null ||
 		{ mkdir -p "$CACHE/runs"; mktemp -d "$CACHE/runs/$(basename "$test" .sh).XXXX"; })
@@ -141,6 +183,11 @@ fi
 mkdir -p "$results"
 rm -f "$results"/{rc,verdict,test.log,test.timed,dmesg.log,dmesg.boot,boot-report,hang-report,watchdog,console.log,qemu.log}
 rm -f "$results"/*-l2.log
+if [ "$host" = a ]; then
+	pairdir=$results/pair
+	rm -rf "$pairdir" "$results/b" "$results/b.out"
+	mkdir -p "$pairdir"
+fi
 modules=${MODULES:-$("$TOP/scripts/build-modules.sh" "$kernel")}
 printf 'MODULES=%s\nPROGS=%s\n' "$modules" "$progs" > "$results/env"
 
@@ -151,6 +198,9 @@ mem=6G
 # L1's hardware.  Two e1000e on one QEMU hub: 01:00.0 is handed to L2 by
 # the nested-VFIO tests, 02:00.0 stays in L1 as the traffic peer.  Each sits
 # behind its own root port (own IOMMU group; ACS).
+# (host b's MAC addresses differ from host a's in their fifth byte)
+mac5=00
+[ "$host" = b ] && mac5=0b
 machine=(
 	-L /usr/share/seabios -L /usr/share/qemu
 	-M q35,kernel-irqchip=split -accel tcg,thread=multi,tb-size=1024
@@ -158,8 +208,8 @@ machine=(
 	-device intel-iommu,intremap=on,caching-mode=on
 	-device pcie-root-port,id=rp1,chassis=1,bus=pcie.0,addr=0x10
 	-device pcie-root-port,id=rp2,chassis=2,bus=pcie.0,addr=0x11
-	-netdev hubport,id=hp1,hubid=0 -device e1000e,bus=rp1,netdev=hp1,mac=52:54:00:12:00:01,romfile=
-	-netdev hubport,id=hp2,hubid=0 -device e1000e,bus=rp2,netdev=hp2,mac=52:54:00:12:00:02,romfile=
+	-netdev hubport,id=hp1,hubid=0 -device "e1000e,bus=rp1,netdev=hp1,mac=52:54:00:12:$mac5:01,romfile="
+	-netdev hubport,id=hp2,hubid=0 -device "e1000e,bus=rp2,netdev=hp2,mac=52:54:00:12:$mac5:02,romfile="
 	-fsdev local,id=hostroot,path=/,readonly=on,security_model=none,multidevs=remap
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
 	-fsdev local,id=results,path="$results",security_model=none,multidevs=remap
@@ -172,6 +222,7 @@ append+=" i40evfm.test=$test i40evfm.timeout=$tmo i40evfm.kernel=$kernel"
 append+=" i40evfm.bzimage=$bzimage i40evfm.qemu=$qemu"
 [ -n "$bind_moddir" ] && append+=" i40evfm.moddir=$bind_moddir"
 [ -n "$l2_bzimage" ] && append+=" i40evfm.l2bzimage=$l2_bzimage i40evfm.l2moddir=$l2_moddir"
+[ -n "$l2base" ] && append+=" i40evfm.l2base=$l2base"
 if [ -n "$stack_root" ]; then
 	# The stack's tree, a lower layer above the host's root in L1
 	# (tests/vm/l1-init), on its own 9p device.
@@ -188,13 +239,13 @@ if [ "$model" = 1 ]; then
 	machine+=(
 		-device pcie-root-port,id=rp3,chassis=3,bus=pcie.0,addr=0x12
 		-netdev hubport,id=hp3,hubid=0
-		-device "xl710,bus=rp3,netdev=hp3,mac=52:54:00:40:00:01${model_props:+,$model_props}"
+		-device "xl710,bus=rp3,netdev=hp3,mac=52:54:00:40:$mac5:01${model_props:+,$model_props}"
 	)
 	if [ "$model_pfs" = 2 ]; then
 		machine+=(
 			-device pcie-root-port,id=rp4,chassis=4,bus=pcie.0,addr=0x13
 			-netdev hubport,id=hp4,hubid=0
-			-device "xl710,bus=rp4,netdev=hp4,mac=52:54:00:40:00:02${model_props:+,$model_props}"
+			-device "xl710,bus=rp4,netdev=hp4,mac=52:54:00:40:$mac5:02${model_props:+,$model_props}"
 		)
 	fi
 	machine+=(
@@ -207,6 +258,22 @@ if [ "$model" = 1 ]; then
 	)
 fi
 
+if [ -n "$host" ]; then
+	# The link between the two hosts' hubs (a datagram to a socket not
+	# bound yet is dropped, so neither QEMU waits for the other), and
+	# the shared directory
+	peer=b
+	[ "$host" = b ] && peer=a
+	append+=" i40evfm.host=$host"
+	machine+=(
+		-netdev "dgram,id=lnk,local.type=unix,local.path=$pairdir/$host.sock,remote.type=unix,remote.path=$pairdir/$peer.sock"
+		-netdev hubport,id=hpl,hubid=0,netdev=lnk
+		-fsdev local,id=pair,path="$pairdir",security_model=none,multidevs=remap
+		-device virtio-9p-pci,fsdev=pair,mount_tag=pair
+	)
+	rm -f "$pairdir/$host.sock"
+fi
+
 cmd=("$qemu" "${machine[@]}" -kernel "$bzimage" -initrd "$initrd"
 	-append "$append" -nographic -no-reboot "${qemu_extra[@]}")
 
@@ -214,7 +281,14 @@ if [ "$interactive" = 1 ]; then
 	exec "${cmd[@]}" -serial mon:stdio
 fi
 
-log "L1 ($kernel $krel, $stack stack): $test, results in $results"
+log "L1${host:+ host $host} ($kernel $krel, $stack stack): $test, results in $results"
+bpid=''
+if [ "$host" = a ]; then
+	"$0" --kernel "$kernel" --host b --pair "$pairdir" --results "$results/b" \
+		${tmo:+--timeout "$tmo"} ${stack:+--stack "$stack"} "$test" \
+		> "$results/b.out" 2>&1 &
+	bpid=$!
+fi
 # Boot, overlay set-up and power-off take well under 4 minutes even on a
 # loaded machine, and a test that reaches its limit gets 30 s more for the
 # hang report (l1-stage2.sh); the rest is the test's own budget.
@@ -239,16 +313,39 @@ wdpid=$!
 # Stopped from outside (tests/run.sh's suite deadline): stop L1 too, and
 # still give a verdict.
 stopped=0
-trap 'stopped=1; kill $qpid $wdpid 2>/dev/null' TERM INT
+trap 'stopped=1; kill $qpid $wdpid $bpid 2>/dev/null' TERM INT
 wait $qpid || qrc=$?
 [ "$stopped" = 1 ] && { qrc=0; wait $qpid || qrc=$?; }
 kill $wdpid 2>/dev/null || true
 wait $wdpid 2>/dev/null || true
+# Host b's run (its own verdict in RESULTS/b/verdict), told that host a
+# has ended
+bverdict=''
+if [ -n "$bpid" ]; then
+	touch "$pairdir/a-ended"
+	wait "$bpid" || true
+	bverdict=$(cat "$results/b/verdict" 2>/dev/null || echo "infra: host b gave no verdict")
+fi
 
+# verdict VERDICT REASON - host a's (or the only host's), with host b's:
+# a failure on either host fails the run, else an infrastructure failure
+# on either is the run's
 verdict() {
-	echo "$1: $2" > "$results/verdict"
-	log "verdict: $1: $2"
-	case "$1" in pass) exit 0 ;; fail) exit 1 ;; *) exit 2 ;; esac
+	local v=$1 why=$2
+	case "$bverdict" in
+	''|pass:*) ;;
+	fail:*)
+		[ "$v" = fail ] && why="$why; host b: ${bverdict#fail: }" ||
+			why="host b: ${bverdict#fail: } (host a: $v: $why)"
+		v=fail
+		;;
+	*)
+		[ "$v" = fail ] || { why="host b: ${bverdict#*: } (host a: $v: $why)"; v=infra; }
+		;;
+	esac
+	echo "$v: $why" > "$results/verdict"
+	log "verdict: $v: $why"
+	case "$v" in pass) exit 0 ;; fail) exit 1 ;; *) exit 2 ;; esac
 }
 tail_console() {
 	log "console tail ($results/console.log):"
