@@ -76,21 +76,19 @@ add_own() {
 
 # The fast way: a base made for this MODDIR with every module needed
 if [ "$base_only" = 0 ] && [ -n "${INITRD_BASE:-}" ] && [ -f "$INITRD_BASE.manifest" ]; then
-	have=$(cat "$INITRD_BASE.manifest")
-	order=$(order_modules)
+	# (builtins only: this runs in L1, where each process costs)
+	have=$'\n'$(< "$INITRD_BASE.manifest")$'\n'
+	order=''
 	fast=1
-	[[ $have == "moddir $moddir"$'\n'* ]] || fast=0
+	[[ $have == $'\n'"moddir $moddir"$'\n'* ]] || fast=0
 	while read -r name _; do
 		[ -n "$name" ] || continue
-		grep -qx "module $name" <<< "$have" || fast=0
-	done <<< "$order"
+		[[ $have == *$'\n'"module $name"$'\n'* ]] || fast=0
+		order+="$name"$'\n'
+	done <<< "$(order_modules)"
 	if [ "$fast" = 1 ]; then
 		mkdir -p "$dir/modules"
-		if [ -n "$order" ]; then
-			cut -d' ' -f1 <<< "$order" > "$dir/modules/order"
-		else
-			: > "$dir/modules/order"
-		fi
+		printf '%s' "$order" > "$dir/modules/order"
 		add_own "$@"
 		archive "$dir" "$out.$$.top"
 		cat "$INITRD_BASE" "$out.$$.top" > "$out.$$.tmp"

@@ -133,27 +133,25 @@ done
 # QEMU's build is what the first VM test waits for: it comes first, at
 # normal priority, and the userspace checks (step 2) wait their turn.
 # Each build writes its exit status to $runlog/NAME.rc.
+# logged NAME CMD... - CMD with its output in $runlog/NAME.log and its exit
+# status in $runlog/NAME.rc (for the jobs run in the background)
+logged() { "${@:2}" > "$runlog/$1.log" 2>&1; echo $? > "$runlog/$1.rc"; }
+export -f logged
+export runlog
 vm_builds=(build-qemu)
-("$TOP/scripts/build-qemu.sh" > "$runlog/build-qemu.log" 2>&1
-	echo $? > "$runlog/build-qemu.rc") &
+logged build-qemu "$TOP/scripts/build-qemu.sh" &
 vm_build_pids=$!
 build_modern=0
 grep -q '^# stack: *modern' "$TOP"/tests/vm/cases/*.sh && build_modern=1
 [ "$build_modern" = 1 ] && vm_builds+=(build-modern-stack)
 [ -n "${kbuild_ok[stock]:-}" ] && vm_builds+=(build-modules-stock)
-if [ ${#vm_builds[@]} -gt 1 ]; then
-	(
-		if [ "$build_modern" = 1 ]; then
-			"$TOP/scripts/build-modern-stack.sh" > "$runlog/build-modern-stack.log" 2>&1
-			echo $? > "$runlog/build-modern-stack.rc"
-		fi
-		if [ -n "${kbuild_ok[stock]:-}" ]; then
-			"$TOP/scripts/build-modules.sh" stock > "$runlog/build-modules-stock.log" 2>&1
-			echo $? > "$runlog/build-modules-stock.rc"
-		fi
-	) &
-	vm_build_pids="$vm_build_pids $!"
-fi
+(
+	[ "$build_modern" = 1 ] &&
+		logged build-modern-stack "$TOP/scripts/build-modern-stack.sh"
+	[ -n "${kbuild_ok[stock]:-}" ] &&
+		logged build-modules-stock "$TOP/scripts/build-modules.sh" stock
+) &
+vm_build_pids="$vm_build_pids $!"
 
 # 2. The checks that need no VM, in the background at a lower priority
 # than QEMU's build and the VM tests, a higher one than the kernel's
@@ -170,17 +168,16 @@ userspace_pid=''
 if [ ${#userspace[@]} -gt 0 ]; then
 	# its own process group, which the end of the run stops at the
 	# suite deadline
-	setsid nice -n 10 bash -c 'top=$1 log=$2
-		shift 2
+	setsid nice -n 10 bash -c 'top=$1
+		shift
 		for u in "$@"; do
 			case "$u" in
-			setup) "$top/tests/setup/apt-sources-test.sh" ;;
-			unit) make -C "$top/tests/unit" check ;;
-			fuzz) make -C "$top/tests/fuzz" fuzz-smoke ;;
-			static) "$top/tests/static.sh" ;;
-			esac > "$log/$u.log" 2>&1
-			echo $? > "$log/$u.rc"
-		done' userspace "$TOP" "$runlog" "${userspace[@]}" &
+			setup) logged setup "$top/tests/setup/apt-sources-test.sh" ;;
+			unit) logged unit make -C "$top/tests/unit" check ;;
+			fuzz) logged fuzz make -C "$top/tests/fuzz" fuzz-smoke ;;
+			static) logged static "$top/tests/static.sh" ;;
+			esac
+		done' userspace "$TOP" "${userspace[@]}" &
 	userspace_pid=$!
 fi
 userspace_record() {

@@ -27,18 +27,15 @@ export TOP CACHE=${P[cache]:-} I40EVFM_KERNEL=${P[kernel]:-}
 export I40EVFM_BZIMAGE=${P[bzimage]:-} RESULTS=/results
 # L2's kernel and modules (tests/vm/lib.sh): L1's own unless run-l1.sh
 # chose another (Debian's under the debug kernel).
-I40EVFM_L2_BZIMAGE=${P[l2bzimage]:-}
-I40EVFM_L2_MODDIR=${P[l2moddir]:-}
 read -r kver < /proc/sys/kernel/osrelease
-export I40EVFM_L2_BZIMAGE=${I40EVFM_L2_BZIMAGE:-$I40EVFM_BZIMAGE}
-export I40EVFM_L2_MODDIR=${I40EVFM_L2_MODDIR:-/lib/modules/$kver}
+export I40EVFM_L2_BZIMAGE=${P[l2bzimage]:-$I40EVFM_BZIMAGE}
+export I40EVFM_L2_MODDIR=${P[l2moddir]:-/lib/modules/$kver}
 # The part of L2's initramfs made on the host for that kernel
 # (scripts/build-initrd.sh --base), if any
 export INITRD_BASE=${P[l2base]:-}
 # The consumer stack l1-init layered in (a case's "# stack:" header):
 # "modern" (QEMU 10.0, libvirt 11.3) or Debian 12's (QEMU 7.2, libvirt 9.0).
-I40EVFM_STACK=${P[stack]:-}
-export I40EVFM_STACK=${I40EVFM_STACK:-debian12}
+export I40EVFM_STACK=${P[stack]:-debian12}
 # The project's QEMU 7.2 (the host's, scripts/build-qemu.sh: Debian's
 # source with patches/qemu), which L1 can also run as L2's VMM: it has
 # the consumer of the sparse mmap re-evaluation IRQ

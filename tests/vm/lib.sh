@@ -145,7 +145,7 @@ pair_say() { echo "$(date +%s)" > "$PAIR/$I40EVFM_HOST.$1"; }
 # pair_wait NAME SECS - until the other host reached NAME; false after
 # SECS seconds or once host a's L1 has ended (run-l1.sh writes a-ended)
 pair_wait() {
-	local o
+	local o i
 	o=$(pair_other)
 	for ((i = 0; i < $2; i++)); do
 		[ -e "$PAIR/$o.$1" ] && return 0
