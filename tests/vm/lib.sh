@@ -143,12 +143,14 @@ pair_net_up() {
 # pair_say NAME - tell the other host that this one reached NAME
 pair_say() { echo "$(date +%s)" > "$PAIR/$I40EVFM_HOST.$1"; }
 # pair_wait NAME SECS - until the other host reached NAME; false after
-# SECS seconds or once host a's L1 has ended (run-l1.sh writes a-ended)
+# SECS seconds, once the other host gave up (pair_say gave-up) or once
+# host a's L1 has ended (run-l1.sh writes a-ended)
 pair_wait() {
 	local o i
 	o=$(pair_other)
 	for ((i = 0; i < $2; i++)); do
 		[ -e "$PAIR/$o.$1" ] && return 0
+		[ -e "$PAIR/$o.gave-up" ] && return 1
 		[ -e "$PAIR/a-ended" ] && return 1
 		sleep 1
 	done

@@ -321,12 +321,73 @@ mdev_vf0_finish() {
 	done_testing
 }
 
+# l2_mig_pre_phase SCRIPT - an L2 script of l2_traffic_start for a
+# migration: once iavf is up and the peer answered, it says L2-PRE-OK,
+# pings the peer every 0.2 s (across the migration) until the peer says
+# go (a connection to port 5007), prints the ping's last lines (L2-PING:
+# the replies lost) and iavf's messages so far (L2-DMESG), then goes on
+# with the verified transfers
+l2_mig_pre_phase() {
+	sed -i '/^ping -c 3 -W 2 10.0.0.1 || exit 2$/a\
+echo L2-PRE-OK\
+ping -i 0.2 10.0.0.1 > /tmp/ping.log 2>\&1 \&\
+pp=$!\
+nc -l -p 5007 > /dev/null\
+kill -INT $pp; sleep 1\
+tail -n 2 /tmp/ping.log | sed "s/^/L2-PING /"\
+dmesg -c | grep -i iavf | sed "s/^/L2-DMESG /"' "$1"
+	grep -q L2-PRE-OK "$1"
+}
+# l2_go - the peer tells an L2 of l2_mig_pre_phase to go on
+l2_go() {
+	local i
+	for i in $(seq 1 60); do
+		ip netns exec peer socat -u /dev/null TCP:10.0.0.2:5007,connect-timeout=2 \
+			2>/dev/null && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# pf_vf_view IFC PF N - what the PF (netdev IFC, PCI address PF) has of
+# its VF N: ip link's "vf N" line (MAC, spoof checking, link state,
+# trust) without N, then from i40e's debugfs dumps of the VF and its VSI:
+# queue pairs, MAC/VLAN filters, security flags and port VLAN (sorted,
+# without ids and filter states)
+pf_vf_view() {
+	local ifc=$1 pf=$2 n=$3 cmd tag seid
+	ip link show "$ifc" | sed -n "s/^ *vf $n *//p"
+	cmd=/sys/kernel/debug/i40e/$pf/command
+	tag="i40evfm-vf-view-$RANDOM$RANDOM"
+	echo "$tag" > /dev/kmsg
+	echo "dump vf $n" > "$cmd"
+	seid=$(dmesg | sed -n "/$tag/,\$ s/.*: vf *$n: VSI id=[0-9]*, seid=\([0-9]*\),.*/\1/p" | tail -n 1)
+	[ -n "$seid" ] && echo "dump vsi $seid" > "$cmd"
+	dmesg | sed -n "/$tag/,\$ s/^.*i40e $pf: *//p" |
+		grep -E '^vf +[0-9]+:|mac_filter_hash|num_queue_pairs|sec_flags|pvid' |
+		sed -e 's/^vf *[0-9]*: VSI id=[0-9]*, seid=[0-9]*, //' \
+			-e 's/, state .*//' -e 's/base_queue = [0-9]*, //' | sort
+}
+# same_view SOURCE DESTINATION - two pf_vf_view outputs are equal and show
+# filters; else the difference
+same_view() {
+	[ "$1" = "$2" ] && grep -q mac_filter_hash <<< "$1" && return 0
+	diff <(echo "$1") <(echo "$2") | sed 's/^/#   /'
+	return 1
+}
+
 # libvirt in L1 (either stack; tests/vm/cases/mdev-libvirt*.sh): no
 # systemd, no security driver, no cgroup controllers or mount namespace
 # (L1's / is an overlay over 9p), QEMU as root, console and QEMU log
 # written by libvirtd itself.  libvirt 11.3 from Debian's backports still
 # has the monolithic libvirtd, so both stacks start the same daemons.
+#
+# libvirt_start [HOST_UUID] - with HOST_UUID, libvirtd also listens on TCP
+# (port 16509, neither TLS nor authentication: the test's own segment) for
+# migrations between two L1s, and calls itself HOST_UUID: both L1s have the
+# same SMBIOS UUID, and libvirt refuses to migrate to its own host.
 libvirt_start() {
+	local listen=()
 	cat >> /etc/libvirt/qemu.conf <<'CONF'
 user = "root"
 group = "root"
@@ -337,9 +398,18 @@ namespaces = []
 cgroup_controllers = []
 stdio_handler = "file"
 CONF
+	if [ -n "${1:-}" ]; then
+		cat >> /etc/libvirt/libvirtd.conf <<CONF
+listen_tls = 0
+listen_tcp = 1
+auth_tcp = "none"
+host_uuid = "$1"
+CONF
+		listen=(--listen)
+	fi
 	mkdir -p /var/log/libvirt/qemu /var/lib/libvirt/qemu /var/cache/libvirt/qemu /run/libvirt
 	/usr/sbin/virtlogd -d || return 1
-	/usr/sbin/libvirtd -d || return 1
+	/usr/sbin/libvirtd -d "${listen[@]}" || return 1
 	wait_for 120 virsh -c qemu:///system version
 }
 libvirt_stop() {
@@ -347,13 +417,29 @@ libvirt_stop() {
 	sleep 1
 }
 
-# mdev_libvirt_domain NAME UUID INITRD CONSOLE - a KVM domain booting L2
-# directly (the L1 kernel, INITRD) with the mdev as
+# mdev_libvirt_domain NAME UUID INITRD CONSOLE [MIGRATION] - a KVM domain
+# booting L2 directly (the L1 kernel, INITRD) with the mdev as
 #   <hostdev mode='subsystem' type='mdev' model='vfio-pci'>
-# and its serial console written to the file CONSOLE
+# and its serial console appended to the file CONSOLE.  MIGRATION "on"
+# sets the vfio-pci device's enable-migration=on (<qemu:override>): QEMU
+# 10 blocks the migration of a VFIO device without DMA logging unless
+# asked, and the driver offers DMA logging only on a kernel with
+# CONFIG_IOMMUFD_DRIVER (Documentation/migration.rst).
 mdev_libvirt_domain() {
+	local ns='' override=''
+	if [ "${5:-}" = on ]; then
+		ns=" xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'"
+		override="
+  <qemu:override>
+    <qemu:device alias='ua-vf0'>
+      <qemu:frontend>
+        <qemu:property name='enable-migration' type='string' value='on'/>
+      </qemu:frontend>
+    </qemu:device>
+  </qemu:override>"
+	fi
 	cat <<XML
-<domain type='kvm'>
+<domain type='kvm'$ns>
   <name>$1</name>
   <memory unit='MiB'>512</memory>
   <vcpu>1</vcpu>
@@ -372,16 +458,17 @@ mdev_libvirt_domain() {
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
     <serial type='file'>
-      <source path='$4'/>
+      <source path='$4' append='on'/>
       <target port='0'/>
     </serial>
     <hostdev mode='subsystem' type='mdev' model='vfio-pci'>
       <source>
         <address uuid='$2'/>
       </source>
+      <alias name='ua-vf0'/>
     </hostdev>
     <memballoon model='none'/>
-  </devices>
+  </devices>$override
 </domain>
 XML
 }

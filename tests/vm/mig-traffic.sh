@@ -87,14 +87,7 @@ check "source mdev offers migration with PF services" \
 # until the peer says go (port 5007), then the verified transfers.
 L2T_BYTES=1000000 L2T_UDP_COUNT=300
 l2_traffic_start mpf "$MDEV_DBG/$U2/traps"
-sed -i '/^ping -c 3 -W 2 10.0.0.1 || exit 2$/a\
-echo L2-PRE-OK\
-ping -i 0.2 10.0.0.1 > /tmp/ping.log 2>\&1 \&\
-pp=$!\
-nc -l -p 5007 > /dev/null\
-kill -INT $pp; sleep 1\
-tail -n 2 /tmp/ping.log | sed "s/^/L2-PING /"\
-dmesg -c | grep -i iavf | sed "s/^/L2-DMESG /"' /tmp/mpf-l2.sh
+l2_mig_pre_phase /tmp/mpf-l2.sh
 # after the transfers: iavf's messages so far, then a heartbeat (a ping of
 # the peer and iavf's new messages every half second) for the migrations
 # that follow
@@ -338,32 +331,15 @@ replies() { grep -ac 'L2-HB .*bytes from' "/results/mpf-$1.log" 2>/dev/null; }
 more_replies() { [ "$(replies "$1")" -gt "$2" ]; }
 vreplies() { grep -ac 'L2-HBV .*bytes from' "/results/mpf-$1.log" 2>/dev/null; }
 more_vreplies() { [ "$(vreplies "$1")" -gt "$2" ]; }
-# vf_view UUID - what the PF has of the mdev's VF: ip link's "vf N" line
-# (MAC, spoof checking, link state, trust) without N, then from i40e's
-# debugfs dumps of the VF and its VSI: queue pairs, MAC/VLAN filters,
-# security flags and port VLAN (sorted, without ids and filter states);
-# vf_mac UUID - the MAC of ip link's line
+# vf_view UUID - what the PF has of the mdev's VF (pf_vf_view, in
+# tests/vm/mdev-lib.sh): VF0 of the first PF for U1, VF1 of the second
+# for U2; vf_mac UUID - the MAC of ip link's line
 vf_view() {
-	local ifc=$PF_IF pf=$XL710_PF n=0 cmd tag seid
-	[ "$1" = "$U2" ] && ifc=$PF2_IF pf=$XL710_PF2 n=1
-	ip link show "$ifc" | sed -n "s/^ *vf $n *//p"
-	cmd=/sys/kernel/debug/i40e/$pf/command
-	tag="i40evfm-vf-view-$RANDOM$RANDOM"
-	echo "$tag" > /dev/kmsg
-	echo "dump vf $n" > "$cmd"
-	seid=$(dmesg | sed -n "/$tag/,\$ s/.*: vf *$n: VSI id=[0-9]*, seid=\([0-9]*\),.*/\1/p" | tail -n 1)
-	[ -n "$seid" ] && echo "dump vsi $seid" > "$cmd"
-	dmesg | sed -n "/$tag/,\$ s/^.*i40e $pf: *//p" |
-		grep -E '^vf +[0-9]+:|mac_filter_hash|num_queue_pairs|sec_flags|pvid' |
-		sed -e 's/^vf *[0-9]*: VSI id=[0-9]*, seid=[0-9]*, //' \
-			-e 's/, state .*//' -e 's/base_queue = [0-9]*, //' | sort
-}
-# same_view SOURCE DESTINATION - two vf_view outputs are equal and show
-# filters; else the difference
-same_view() {
-	[ "$1" = "$2" ] && grep -q mac_filter_hash <<< "$1" && return 0
-	diff <(echo "$1") <(echo "$2") | sed 's/^/#   /'
-	return 1
+	if [ "$1" = "$U2" ]; then
+		pf_vf_view "$PF2_IF" "$XL710_PF2" 1
+	else
+		pf_vf_view "$PF_IF" "$XL710_PF" 0
+	fi
 }
 vf_mac() { vf_view "$1" | sed -n '1s/^link\/ether \([0-9a-f:]*\).*/\1/p'; }
 quit_qemu() { hmp "/tmp/$1.mon" quit > /dev/null; wait "$2" 2>/dev/null; }
@@ -547,8 +523,7 @@ check "destination driver: RUNNING" wait_for 30 sh -c "grep -q '^state RUNNING' 
 rx_tail_view dst $U2
 
 # go: L2 stops pinging and starts the verified transfers
-check "peer tells L2 to go on" sh -c \
-	'for i in $(seq 1 60); do ip netns exec peer socat -u /dev/null TCP:10.0.0.2:5007,connect-timeout=2 2>/dev/null && exit 0; sleep 1; done; exit 1'
+check "peer tells L2 to go on" l2_go
 check "L2 finishes its traffic on the destination" \
 	wait_for 900 grep -q 'L2-TRAFFIC-DONE\|L2-RESULT' /results/mpf-dst.log
 grep 'L2-PING\|L2-DMESG-END' /results/mpf-dst.log | sed 's/^/#   /'
