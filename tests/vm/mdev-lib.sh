@@ -417,23 +417,25 @@ libvirt_stop() {
 	sleep 1
 }
 
-# mdev_libvirt_domain NAME UUID INITRD CONSOLE [MIGRATION] - a KVM domain
-# booting L2 directly (the L1 kernel, INITRD) with the mdev as
+# mdev_libvirt_domain NAME UUID INITRD CONSOLE [PROP TYPE VALUE] - a KVM
+# domain booting L2 directly (the L1 kernel, INITRD) with the mdev as
 #   <hostdev mode='subsystem' type='mdev' model='vfio-pci'>
-# and its serial console appended to the file CONSOLE.  MIGRATION "on"
-# sets the vfio-pci device's enable-migration=on (<qemu:override>): QEMU
-# 10 blocks the migration of a VFIO device without DMA logging unless
-# asked, and the driver offers DMA logging only on a kernel with
-# CONFIG_IOMMUFD_DRIVER (Documentation/migration.rst).
+# (alias ua-vf0) and its serial console appended to the file CONSOLE.
+# PROP TYPE VALUE sets a property of the vfio-pci device through
+# <qemu:override>: QEMU 10's enable-migration (string on) or QEMU 7.2's
+# x-enable-migration (bool true).  Neither QEMU migrates a VFIO device
+# without DMA logging unless asked, and the driver offers DMA logging
+# only on a kernel with CONFIG_IOMMUFD_DRIVER (Documentation/
+# migration.rst).
 mdev_libvirt_domain() {
 	local ns='' override=''
-	if [ "${5:-}" = on ]; then
+	if [ -n "${5:-}" ]; then
 		ns=" xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'"
 		override="
   <qemu:override>
     <qemu:device alias='ua-vf0'>
       <qemu:frontend>
-        <qemu:property name='enable-migration' type='string' value='on'/>
+        <qemu:property name='$5' type='$6' value='$7'/>
       </qemu:frontend>
     </qemu:device>
   </qemu:override>"

@@ -195,8 +195,7 @@ printf 'MODULES=%s\nPROGS=%s\n' "$modules" "$progs" > "$results/env"
 mem=6G
 [ "$kernel" = debug ] && mem=3G
 
-# L1's hardware (and only it: the host QEMU is built without the other
-# devices, scripts/qemu-devices/host-7.2.mak).  Two e1000e on one QEMU hub: 01:00.0 is handed to L2 by
+# L1's hardware.  Two e1000e on one QEMU hub: 01:00.0 is handed to L2 by
 # the nested-VFIO tests, 02:00.0 stays in L1 as the traffic peer.  Each sits
 # behind its own root port (own IOMMU group; ACS).
 # (host b's MAC addresses differ from host a's in their fifth byte)
@@ -205,7 +204,7 @@ mac5=00
 machine=(
 	-L /usr/share/seabios -L /usr/share/qemu
 	-M q35,kernel-irqchip=split -accel tcg,thread=multi,tb-size=1024
-	-cpu max -smp 2 -m "$mem" -vga none -parallel none
+	-cpu max -smp 2 -m "$mem"
 	-device intel-iommu,intremap=on,caching-mode=on
 	-device pcie-root-port,id=rp1,chassis=1,bus=pcie.0,addr=0x10
 	-device pcie-root-port,id=rp2,chassis=2,bus=pcie.0,addr=0x11
