@@ -66,12 +66,29 @@ more_hb() { [ "$(hb)" -gt "$1" ]; }
 drv_state() { sed -n 's/^state //p' "$MDEV_DBG/$1/migration"; }
 saved_state() { echo "$(mig_stat "$1" saved_len) $(mig_stat "$1" saved_crc)"; }
 loaded_state() { echo "$(mig_stat "$1" loaded_len) $(mig_stat "$1" loaded_crc)"; }
+# left_here - the VM has left this host: no domain is left
+# (--undefinesource), the mdev is closed and can be opened again, and the
+# driver saved the device state once and runs again; the state's length
+# and CRC32 go to $PAIR/HOST.saved for the destination
+left_here() {
+	check "no domain left here (--undefinesource)" \
+		test -z "$(virsh list --all --name | tr -d '[:space:]')"
+	check "the mdev here is closed and still there" wait_for 30 "$MDEV_VFIO" open "$M"
+	check "the driver saved the device state and runs again ($(drv_state "$U"), $(mig_stat "$U" saved) saved)" \
+		sh -c "[ '$(drv_state "$U")' = RUNNING ] && [ '$(mig_stat "$U" saved)' = 1 ]"
+	saved_state "$U" > "$PAIR/$H.saved"
+}
+# gone PID - the process PID has ended
+gone() { ! kill -0 "$1" 2>/dev/null; }
 # lv_migrate FROM_URI TO_URI TO_HOST NAME [OPTION...] - virsh (the client
 # of both daemons) migrates the domain live from FROM_URI to TO_URI, the
 # stream going to TO_HOST's address, with virsh migrate's OPTIONs; once
-# the job runs, the downtime limit is raised to 3 s.  Sets LV_RC to
-# virsh's exit status; virsh's output and the job's statistics on the
-# destination go to /results/NAME.{out,job}.
+# the job runs, the downtime limit is raised to 3 s; a migration still
+# running after LV_MIG_TIMEOUT seconds (default 600; each took under a
+# minute) is aborted (virsh domjobabort), so that a switchover that never
+# comes fails the check rather than the whole run.  Sets LV_RC to virsh's
+# exit status; virsh's output and the job's statistics on the destination
+# go to /results/NAME.{out,job}.
 lv_migrate() {
 	local from=$1 to=$2 addr pid name=$4
 	addr=$(pair_ip "$3")
@@ -82,6 +99,11 @@ lv_migrate() {
 	if wait_for 60 sh -c "virsh -c '$from' domjobinfo $DOM 2>/dev/null | grep -q 'Job type: *Unbounded'"; then
 		virsh -c "$from" migrate-setmaxdowntime "$DOM" 3000 >> "/results/$name.out" 2>&1 ||
 			echo "# $name: migrate-setmaxdowntime failed"
+	fi
+	if ! wait_for "${LV_MIG_TIMEOUT:-600}" gone "$pid"; then
+		echo "# $name: still migrating after ${LV_MIG_TIMEOUT:-600} s: aborted"
+		virsh -c "$from" domjobinfo "$DOM" 2>&1 | sed "s/^/#   $name: /"
+		virsh -c "$from" domjobabort "$DOM" >> "/results/$name.out" 2>&1
 	fi
 	wait "$pid"
 	LV_RC=$?
@@ -128,12 +150,7 @@ if [ "$H" = b ]; then
 		same_view "$(cat "$PAIR/a.view")" "$(pf_vf_view "$PF_IF" "$XL710_PF" 0)"
 	pair_say checked
 	check "host a migrated the VM back" pair_wait back 900
-	check "no domain left here (--undefinesource)" \
-		test -z "$(virsh list --all --name | tr -d '[:space:]')"
-	check "the mdev is closed and still there" wait_for 30 "$MDEV_VFIO" open "$M"
-	check "the driver saved the device state and runs again ($(drv_state "$U"), $(mig_stat "$U" saved) saved)" \
-		sh -c "[ '$(drv_state "$U")' = RUNNING ] && [ '$(mig_stat "$U" saved)' = 1 ]"
-	saved_state "$U" > "$PAIR/b.saved"
+	left_here
 	pair_say checked-back
 	check "host a has finished" pair_wait finished 600
 else
@@ -177,12 +194,7 @@ done
 	lv_migrate qemu:///system "$THERE" b mig-to-b
 	check "virsh migrate --live to host b" test "$LV_RC" = 0
 	check "the domain runs on host b" sh -c "virsh -c $THERE domstate $DOM | grep -q running"
-	check "no domain left here (--undefinesource)" \
-		test -z "$(virsh list --all --name | tr -d '[:space:]')"
-	check "the mdev here is closed and still there" wait_for 30 "$MDEV_VFIO" open "$M"
-	check "the driver saved the device state and runs again ($(drv_state "$U"), $(mig_stat "$U" saved) saved)" \
-		sh -c "[ '$(drv_state "$U")' = RUNNING ] && [ '$(mig_stat "$U" saved)' = 1 ]"
-	saved_state "$U" > "$PAIR/a.saved"
+	left_here
 	pair_say moved
 	check "host b checked its side" pair_wait checked 300
 
