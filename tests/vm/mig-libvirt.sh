@@ -3,7 +3,9 @@
 # mig-libvirt11.sh (libvirt 11.3, QEMU 10.0) and mig-libvirt9.sh (libvirt
 # 9.0, QEMU 7.2), which set LV_STACK (the stack), LV_PROP (the vfio-pci
 # property that asks QEMU to migrate the device: "NAME TYPE VALUE" for
-# <qemu:override>) and LV_MACHINE (the machine type libvirt gives "q35").
+# <qemu:override>) and LV_MACHINE (the machine type libvirt gives "q35");
+# LV_ABORT=yes adds a migration aborted in pre-copy (virsh domjobabort)
+# before the first one.
 # Two hosts ("# hosts: 2": two L1s, each with its own XL710 model, on one
 # segment); `virsh migrate --live` of a running VM with an i40e_vf_mdev
 # device from host a to host b and back.
@@ -138,6 +140,16 @@ check "host $O is ready" pair_wait ready 300
 
 if [ "$H" = b ]; then
 	# The destination: checked while the VM runs here, and after it left
+	if [ "${LV_ABORT:-}" = yes ]; then
+		check "host a aborted a migration to here in pre-copy" pair_wait aborted 900
+		check "no domain left here after the abort" \
+			wait_for 30 test -z "$(virsh list --all --name | tr -d '[:space:]')"
+		check "the mdev here is closed and still there after the abort" \
+			wait_for 30 "$MDEV_VFIO" open "$M"
+		check "the driver here is RUNNING after the abort ($(drv_state "$U"))" \
+			test "$(drv_state "$U")" = RUNNING
+		pair_say abort-checked
+	fi
 	check "host a migrated the VM here" pair_wait moved 900
 	[ "$FAILED" = 0 ] || gave_up
 	check "the domain runs here" sh -c "virsh domstate $DOM | grep -q running"
@@ -190,6 +202,28 @@ done
 	pf_vf_view "$PF_IF" "$XL710_PF" 0 > "$PAIR/a.view"
 	sed 's/^/#   source VF: /' "$PAIR/a.view"
 	sleep 3
+
+	# LV_ABORT=yes: first a migration that libvirt's job abort ends in
+	# pre-copy (bandwidth held at 1 MiB/s, so RAM takes minutes): the
+	# VM runs on here, and both drivers are back in RUNNING
+	if [ "${LV_ABORT:-}" = yes ]; then
+		virsh migrate --live --persistent --undefinesource --bandwidth 1 "$DOM" \
+			"$THERE" --migrateuri "tcp://$(pair_ip b)" > /results/mig-abort.out 2>&1 &
+		pid=$!
+		check "the slow migration's job runs" \
+			wait_for 60 sh -c "virsh domjobinfo $DOM 2>/dev/null | grep -q 'Job type: *Unbounded'"
+		check "the driver here is saving, in pre-copy" \
+			wait_for 30 sh -c "sed -n 's/^state //p' $MDEV_DBG/$U/migration | grep -q 'PRE_COPY'"
+		check "virsh domjobabort" virsh domjobabort "$DOM"
+		wait "$pid"
+		rc=$?
+		check "virsh migrate failed, aborted ($(grep . /results/mig-abort.out | tail -n 1))" test "$rc" != 0
+		check "the domain runs on here" sh -c "virsh domstate $DOM | grep -q running"
+		check "the driver here is RUNNING after the abort" \
+			wait_for 30 sh -c "[ \"\$(sed -n 's/^state //p' $MDEV_DBG/$U/migration)\" = RUNNING ]"
+		pair_say aborted
+		check "host b checked its side of the abort" pair_wait abort-checked 300
+	fi
 
 	lv_migrate qemu:///system "$THERE" b mig-to-b
 	check "virsh migrate --live to host b" test "$LV_RC" = 0
