@@ -35,6 +35,8 @@ done_testing() {
 die() { not_ok "$*"; exit 1; }
 
 # wait_for SECS CMD... - poll until CMD succeeds
+# gone PID - the process PID has ended (for wait_for: no process spawned)
+gone() { ! kill -0 "$1" 2>/dev/null; }
 wait_for() {
 	local t=$1 i
 	shift

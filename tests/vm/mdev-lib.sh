@@ -302,7 +302,7 @@ blocker_up() { test -S "/tmp/$1.mon" && hmp "/tmp/$1.mon" 'info status' | grep -
 blocker_errors() { hmp "/tmp/$1.mon" 'migrate exec:cat>/dev/null' | grep -a '^Error'; }
 blocker_quit() {
 	hmp "/tmp/$1.mon" quit > /dev/null
-	wait_for 30 sh -c "! kill -0 $BLOCKER_PID 2>/dev/null" || kill -KILL "$BLOCKER_PID"
+	wait_for 30 gone "$BLOCKER_PID" || kill -KILL "$BLOCKER_PID"
 	wait "$BLOCKER_PID" 2>/dev/null
 }
 

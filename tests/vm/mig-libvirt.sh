@@ -66,6 +66,13 @@ more_hb() { [ "$(hb)" -gt "$1" ]; }
 # saved_state / loaded_state UUID - "LENGTH CRC32" of the device state the
 # driver saved / loaded last for it
 drv_state() { sed -n 's/^state //p' "$MDEV_DBG/$1/migration"; }
+# drv_in UUID PATTERN - the driver's migration state matches the glob
+# shellcheck disable=SC2053
+drv_in() { [[ $(drv_state "$1") == $2 ]]; }
+# no_domains - libvirt here has no domain, running or defined
+no_domains() { [ -z "$(virsh list --all --name | tr -d '[:space:]')" ]; }
+# job_runs URI - the domain's migration job runs at URI's libvirtd
+job_runs() { virsh -c "$1" domjobinfo "$DOM" 2>/dev/null | grep -q 'Job type: *Unbounded'; }
 saved_state() { echo "$(mig_stat "$1" saved_len) $(mig_stat "$1" saved_crc)"; }
 loaded_state() { echo "$(mig_stat "$1" loaded_len) $(mig_stat "$1" loaded_crc)"; }
 # left_here - the VM has left this host: no domain is left
@@ -73,15 +80,12 @@ loaded_state() { echo "$(mig_stat "$1" loaded_len) $(mig_stat "$1" loaded_crc)";
 # driver saved the device state once and runs again; the state's length
 # and CRC32 go to $PAIR/HOST.saved for the destination
 left_here() {
-	check "no domain left here (--undefinesource)" \
-		test -z "$(virsh list --all --name | tr -d '[:space:]')"
+	check "no domain left here (--undefinesource)" no_domains
 	check "the mdev here is closed and still there" wait_for 30 "$MDEV_VFIO" open "$M"
 	check "the driver saved the device state and runs again ($(drv_state "$U"), $(mig_stat "$U" saved) saved)" \
 		sh -c "[ '$(drv_state "$U")' = RUNNING ] && [ '$(mig_stat "$U" saved)' = 1 ]"
 	saved_state "$U" > "$PAIR/$H.saved"
 }
-# gone PID - the process PID has ended
-gone() { ! kill -0 "$1" 2>/dev/null; }
 # lv_migrate FROM_URI TO_URI TO_HOST NAME [OPTION...] - virsh (the client
 # of both daemons) migrates the domain live from FROM_URI to TO_URI, the
 # stream going to TO_HOST's address, with virsh migrate's OPTIONs; once
@@ -98,7 +102,7 @@ lv_migrate() {
 	virsh -c "$from" migrate --live --persistent --undefinesource "$@" "$DOM" "$to" \
 		--migrateuri "tcp://$addr" > "/results/$name.out" 2>&1 &
 	pid=$!
-	if wait_for 60 sh -c "virsh -c '$from' domjobinfo $DOM 2>/dev/null | grep -q 'Job type: *Unbounded'"; then
+	if wait_for 60 job_runs "$from"; then
 		virsh -c "$from" migrate-setmaxdowntime "$DOM" 3000 >> "/results/$name.out" 2>&1 ||
 			echo "# $name: migrate-setmaxdowntime failed"
 	fi
@@ -142,8 +146,7 @@ if [ "$H" = b ]; then
 	# The destination: checked while the VM runs here, and after it left
 	if [ "${LV_ABORT:-}" = yes ]; then
 		check "host a aborted a migration to here in pre-copy" pair_wait aborted 900
-		check "no domain left here after the abort" \
-			wait_for 30 test -z "$(virsh list --all --name | tr -d '[:space:]')"
+		check "no domain left here after the abort" wait_for 30 no_domains
 		check "the mdev here is closed and still there after the abort" \
 			wait_for 30 "$MDEV_VFIO" open "$M"
 		check "the driver here is RUNNING after the abort ($(drv_state "$U"))" \
@@ -210,17 +213,14 @@ done
 		virsh migrate --live --persistent --undefinesource --bandwidth 1 "$DOM" \
 			"$THERE" --migrateuri "tcp://$(pair_ip b)" > /results/mig-abort.out 2>&1 &
 		pid=$!
-		check "the slow migration's job runs" \
-			wait_for 60 sh -c "virsh domjobinfo $DOM 2>/dev/null | grep -q 'Job type: *Unbounded'"
-		check "the driver here is saving, in pre-copy" \
-			wait_for 30 sh -c "sed -n 's/^state //p' $MDEV_DBG/$U/migration | grep -q 'PRE_COPY'"
+		check "the slow migration's job runs" wait_for 60 job_runs qemu:///system
+		check "the driver here is saving, in pre-copy" wait_for 30 drv_in "$U" '*PRE_COPY*'
 		check "virsh domjobabort" virsh domjobabort "$DOM"
 		wait "$pid"
 		rc=$?
 		check "virsh migrate failed, aborted ($(grep . /results/mig-abort.out | tail -n 1))" test "$rc" != 0
 		check "the domain runs on here" sh -c "virsh domstate $DOM | grep -q running"
-		check "the driver here is RUNNING after the abort" \
-			wait_for 30 sh -c "[ \"\$(sed -n 's/^state //p' $MDEV_DBG/$U/migration)\" = RUNNING ]"
+		check "the driver here is RUNNING after the abort" wait_for 30 drv_in "$U" RUNNING
 		pair_say aborted
 		check "host b checked its side of the abort" pair_wait abort-checked 300
 	fi

@@ -310,7 +310,7 @@ killed_source() {
 	kill -KILL "$2"
 	wait "$2" 2>/dev/null
 	check "ks: the destination QEMU ends once its source was killed" \
-		wait_for 60 sh -c "! kill -0 $KS 2>/dev/null"
+		wait_for 60 gone "$KS"
 	wait $KS 2>/dev/null
 	check "the killed source's driver is RUNNING" \
 		wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$3/migration"
