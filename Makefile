@@ -8,6 +8,8 @@
 #   make check-long the suite plus the runs too long for CI (L2 on the
 #                   debug kernel)
 #   make bench      benchmarks (printed ratios, e.g. mdev vs vfio-pci)
+#   make soak       the reliability runs: 50 live migrations with libvirt
+#                   under traffic, and the faults (about an hour)
 #   make vm-shell   an interactive L1 (KERNEL=stock|project|debug,
 #                   STACK=modern for QEMU 10 and libvirt 11.3)
 #   make module     build the driver for the running kernel (KVER=...)
@@ -17,7 +19,7 @@
 KERNEL ?= stock
 KVER ?= $(shell uname -r)
 
-.PHONY: all setup demo check check-long bench vm-shell module kernels qemu clean
+.PHONY: all setup demo check check-long bench soak vm-shell module kernels qemu clean
 
 all: module
 
@@ -35,6 +37,9 @@ check-long:
 
 bench: setup
 	RUN_BENCH=1 tests/run.sh 'mdev-bench@*'
+
+soak: setup
+	RUN_SOAK=1 SUITE_DEADLINE=36000 tests/run.sh 'mig-libvirt-soak@*'
 
 vm-shell: setup
 	tests/vm/run-l1.sh --interactive --timeout 86400 --kernel $(KERNEL) \

@@ -157,13 +157,15 @@ vm_build_pids="$vm_build_pids $!"
 # than QEMU's build and the VM tests, a higher one than the kernel's
 # build (which has time to spare: the debug cases run last), one after
 # the other: the host set-up's apt logic, the unit tests, the fuzz smoke
-# run and the static checks on the driver (checkpatch, W=1, sparse, other
-# kernels).  Recorded after the VM tests (userspace_record).
+# run, the static checks on the driver (checkpatch, W=1, sparse, other
+# kernels) and the self-test of the checkers L2 runs (tests/vm/progs).
+# Recorded after the VM tests (userspace_record).
 userspace=()
 selected setup && userspace+=(setup)
 [ -f "$TOP/tests/unit/Makefile" ] && selected unit && userspace+=(unit)
 [ -f "$TOP/tests/fuzz/Makefile" ] && selected fuzz && userspace+=(fuzz)
 [ -x "$TOP/tests/static.sh" ] && selected static && userspace+=(static)
+[ -x "$TOP/tests/vm/progs/selftest.sh" ] && selected progs && userspace+=(progs)
 userspace_pid=''
 if [ ${#userspace[@]} -gt 0 ]; then
 	# its own process group, which the end of the run stops at the
@@ -176,6 +178,7 @@ if [ ${#userspace[@]} -gt 0 ]; then
 			unit) logged unit make -C "$top/tests/unit" check ;;
 			fuzz) logged fuzz make -C "$top/tests/fuzz" fuzz-smoke ;;
 			static) logged static "$top/tests/static.sh" ;;
+			progs) logged progs "$top/tests/vm/progs/selftest.sh" ;;
 			esac
 		done' userspace "$TOP" "${userspace[@]}" &
 	userspace_pid=$!
@@ -271,8 +274,12 @@ runs=$(for t in "$TOP"/tests/vm/cases/*.sh; do
 	name=$(basename "$t" .sh)
 	why=$(awk -v n="$name" '$1 == n { $1 = ""; sub(/^ /, ""); print }' \
 		"$TOP/tests/vm/quarantine" 2>/dev/null)
-	# Benchmarks print figures and run only when asked (make bench).
+	# Benchmarks print figures and run only when asked (make bench), and
+	# so do the soak runs, 50 migrations and more (make soak).
 	if grep -q '^# suite: *bench' "$t" && [ "${RUN_BENCH:-0}" != 1 ]; then
+		continue
+	fi
+	if grep -q '^# suite: *soak' "$t" && [ "${RUN_SOAK:-0}" != 1 ]; then
 		continue
 	fi
 	if [ -n "$why" ]; then

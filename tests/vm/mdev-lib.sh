@@ -277,6 +277,41 @@ mdev_qemu_l2() {
 	mdev_l2_traps "$name" "$u" "/results/$name-l2.log"
 }
 
+# An L2 QEMU started with "-qmp unix:/tmp/NAME.qmp,server=on,wait=off"
+# (mig-traffic.sh, mig-bench.sh):
+# qmp NAME JSON... - QMP commands to the L2 QEMU NAME; prints the answers
+qmp() {
+	local sock=/tmp/$1.qmp
+	shift
+	{ echo '{"execute":"qmp_capabilities"}'; printf '%s\n' "$@"; sleep 1; } |
+		socat -t 10 - "UNIX-CONNECT:$sock" 2>/dev/null
+}
+# mig_status NAME - "STATUS TOTAL-MS DOWNTIME-MS" of NAME's migration
+mig_status() {
+	qmp "$1" '{"execute":"query-migrate"}' | python3 -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        r = json.loads(line).get("return")
+    except ValueError:
+        continue
+    if isinstance(r, dict) and "status" in r:
+        print(r["status"], r.get("total-time", "-"), r.get("downtime", "-"))'
+}
+# mig_wait NAME TRIES STATUS... - poll NAME's migration, about every two
+# seconds, until its status is one of STATUS, at most TRIES times; sets
+# $s (mig_status) and $status
+mig_wait() {
+	local name=$1 tries=$2 i
+	shift 2
+	s='' status=none
+	for ((i = 0; i < tries; i++)); do
+		s=$(mig_status "$name")
+		status=${s%% *}
+		case " $* " in *" $status "*) return ;; esac
+		sleep 1
+	done
+}
 # hmp SOCKET CMD - one HMP command to a QEMU monitor, its output
 hmp() {
 	printf '%s\n' "$2" | socat -t 10 - "UNIX-CONNECT:$1" 2>/dev/null |
@@ -347,6 +382,101 @@ l2_go() {
 		sleep 1
 	done
 	return 1
+}
+
+# Sustained traffic and the guest memory verifier, kept up across
+# migrations (mig-traffic.sh's round trips, mig-libvirt.sh): in L2,
+# l2memv (16 MiB, 64 pages rewritten a second) and one end of each of two
+# l2udp streams, every frame checked byte for byte: peer -> L2 (ports
+# 5011 -> 5010) and L2 -> peer (5012 -> 5013); each prints its counts
+# every 5 s to L2's console.  The peer's ends write /results/sus.tx and
+# /results/sus.rx.  A datagram is sent again for up to a minute, so that a
+# stream outlasts a migration's downtime.
+SUS_ENV="L2UDP_PROGRESS=5 L2UDP_TRIES=60 L2UDP_WAIT=14400 L2UDP_GAP_MS=5"
+SUS_COUNT=4000000000
+# sus_l2_files - build-initrd.sh's SRC=DEST arguments for L2: the programs
+# and /bin/l2sus.sh, which an L2 script runs as "sh /bin/l2sus.sh $ifc"
+sus_l2_files() {
+	local udp memv
+	udp=$(test_prog l2udp) && memv=$(test_prog l2memv) || return 1
+	cat > /tmp/l2sus.sh <<L2
+# tests/vm/mdev-lib.sh's sustained traffic, L2's side
+export $SUS_ENV
+/bin/l2memv 16 64 &
+/bin/l2udp recv "\$1" 5010 10.0.0.1 5011 $SUS_COUNT 1000 &
+/bin/l2udp send 5012 $SUS_COUNT 1000 14400 &
+L2
+	echo "$udp=/bin/l2udp $memv=/bin/l2memv /tmp/l2sus.sh=/bin/l2sus.sh"
+}
+# sus_peer_start - the peer's ends of both streams (in the background;
+# each waits for L2's end)
+sus_peer_start() {
+	local udp ifc
+	udp=$(test_prog l2udp) || return 1
+	ifc=$(peer_ifc)
+	rm -f /results/sus.tx /results/sus.rx
+	# shellcheck disable=SC2086 # the variables
+	ip netns exec peer env $SUS_ENV "$udp" send 5011 $SUS_COUNT 1000 600 > /results/sus.tx 2>&1 &
+	SUS_TX_PID=$!
+	# shellcheck disable=SC2086
+	ip netns exec peer env $SUS_ENV "$udp" recv "$ifc" 5013 10.0.0.2 5012 $SUS_COUNT 1000 > /results/sus.rx 2>&1 &
+	SUS_RX_PID=$!
+}
+# sus_last FILE WHAT KEY - KEY's value in FILE's last WHAT line (0: none);
+# not from FILE's last line, which a console may not have written whole
+sus_last() {
+	local v
+	v=$(sed '$d' "$1" 2>/dev/null | grep -ao "$2 .*" | tail -n 1 |
+		sed -n "s/.* $3=\([0-9]*\).*/\1/p")
+	echo "${v:-0}"
+}
+# sus_snap CONSOLE - "RX TX MEMV PEER-RX": the frames L2 received and
+# sent that were acknowledged, l2memv's passes (from L2's console
+# CONSOLE) and the frames the peer received
+sus_snap() {
+	echo "$(sus_last "$1" UDP-RX-PROGRESS received) $(sus_last "$1" UDP-TX-PROGRESS sent)" \
+		"$(sus_last "$1" MEMV-PROGRESS passes) $(sus_last /results/sus.rx UDP-RX-PROGRESS received)"
+}
+# sus_clean CONSOLE... - no wrong frame or memory reported, and no
+# datagram given up, in L2's consoles and the peer's ends
+sus_clean() {
+	! grep -aqE 'UDP-BAD|MEMV-BAD|UDP-TX: |MEMV-[A-Z]* .*bad=[1-9]|UDP-RX-[A-Z]* .*bad=[1-9]' \
+		"$@" /results/sus.tx /results/sus.rx
+}
+# sus_moved CONSOLE SNAP - every count of sus_snap went beyond SNAP's,
+# and sus_clean
+sus_moved() {
+	local a b i
+	read -r -a a <<< "$2"
+	read -r -a b <<< "$(sus_snap "$1")"
+	for i in 0 1 2 3; do
+		[ "${b[i]:-0}" -gt "${a[i]:-0}" ] || return 1
+	done
+	sus_clean "$1"
+}
+# sus_check NAME CONSOLE SNAP - the check that the streams and l2memv went
+# on since SNAP (within a minute: each reports every 5 s), printing the
+# counts
+sus_check() {
+	local end=$((SECONDS + 60))
+	# (not wait_for, which counts tries: each look takes a while in L1)
+	until sus_moved "$2" "$3" || [ $SECONDS -ge $end ]; do
+		sleep 2
+	done
+	check "$1: in L2 both streams and the memory verifier went on, nothing wrong (L2 rx, L2 tx, passes, peer rx: $3 -> $(sus_snap "$2"))" \
+		sus_moved "$2" "$3"
+}
+# sus_stop CONSOLE... - the peer ends both streams (SIGTERM): their
+# results, and nothing wrong in the whole run
+sus_stop() {
+	kill -TERM "$SUS_TX_PID" "$SUS_RX_PID" 2>/dev/null
+	wait "$SUS_TX_PID" "$SUS_RX_PID" 2>/dev/null
+	sed 's/^/#   peer: /' /results/sus.tx /results/sus.rx | grep -v PROGRESS
+	grep -aho 'MEMV-[A-Z]* .*' "$@" | tail -n 1 | sed 's/^/#   L2: /'
+	check "the sustained streams: every frame checked, none wrong, none given up ($(grep -o 'sent=[0-9]*' /results/sus.tx | tail -n 1) to L2, $(grep -o 'received=[0-9]*' /results/sus.rx | tail -n 1) from L2)" \
+		sh -c "grep -q '^UDP-TX-RESULT sent=[1-9]' /results/sus.tx &&
+		       grep -q '^UDP-RX-RESULT received=[1-9][0-9]* of [0-9]* bad=0 ' /results/sus.rx"
+	check "no wrong frame or memory in L2's consoles" sus_clean "$@"
 }
 
 # pf_vf_view IFC PF N - what the PF (netdev IFC, PCI address PF) has of

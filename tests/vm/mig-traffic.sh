@@ -34,32 +34,45 @@
 #      still answers.  The VF has 4 queue pairs, but i40e maps at most as
 #      many into its VSI as the PF has LAN vectors (num_lan_msix, one per
 #      CPU: L1 has 2), so a third and fourth fail to start (ENABLE_QUEUES
-#      -EIO); that is i40e on a 2-CPU host, not migration;
+#      -EIO); that is i40e on a 2-CPU host, not migration.  From then
+#      on, L2 runs the sustained traffic of mdev-lib.sh (two UDP
+#      streams, peer -> L2 and L2 -> peer, every frame checked byte for
+#      byte) and the guest memory verifier (l2memv), which must go on
+#      across every migration below with nothing wrong;
 #   3. migrations cancelled in pre-copy and paused before switchover
-#      (VF stopped and frozen), and one whose destination QEMU is killed
-#      in pre-copy: L2 runs on in the source each time; a cancel in
+#      (VF stopped and frozen), one whose destination QEMU is killed
+#      in pre-copy, and one whose device state has a bit flipped on its
+#      way between the QEMUs (the destination's driver rejects it and
+#      says why): L2 runs on in the source each time; a cancel in
 #      pre-copy ends the save's claim on the Rx tail page (lent again to
 #      a consumer), one past STOP_COPY keeps it;
-#   (MIG_ROUNDS=1 goes on with 6.)
+#   (MIG_ROUNDS=1 goes on with the last step of 6.)
 #   4. refusals, each while the source still runs, with the difference
 #      named in the kernel log, and L2 running on in the source: a
 #      destination whose host administrator trusts the VF (the source's
 #      does not), and one whose VF has 2 queue pairs (a VF driver asked
 #      the PF for them; the guest's VF has 4);
-#   5. back to U1, and on between the PFs until the guest has made three
-#      round trips: after each migration the destination PF shows its VF
-#      as the source PF showed the source's (the VLAN 5 filter comes
-#      from the replay only, and is in the compared filter list), and L2
-#      pings the peer, plain and over VLAN 5;
+#   5. back to U1, and on between the PFs (the last of the guest's
+#      three round trips is in 6): after each migration the destination
+#      driver loaded the state the source's saved (length, CRC-32), the
+#      destination PF shows its VF as the source PF showed the source's
+#      (the VLAN 5 filter comes from the replay only, and is in the
+#      compared filter list), L2 pings the peer, plain and over VLAN 5,
+#      and the sustained streams and the memory verifier went on;
 #   iavf in L2 logged no error from the PF and no reset it did not ask
 #   for;
+#   6. faults: while the VF runs, the host resets it under the VM (FLR
+#      through sysfs): iavf sees the reset and recovers, and the VM
+#      migrates on with the checks of 5, its third round trip done; the
+#      streams end with no frame wrong or given up and no wrong guest
+#      memory; then a last migration
+#      paused before switchover (source device in STOP_COPY, VF quiesced
+#      and frozen; destination's in RESUMING) whose source QEMU is
+#      killed: the destination QEMU gives up, both drivers are back in
+#      RUNNING and both mdevs open again; and the kernel log is clean (on
+#      the debug kernel: KASAN, lockdep, kmemleak);
 #   (7., QEMU 7.2: an mdev defined by mdevctl with migration=off is
 #   plain passthrough and QEMU reports its blocker.)
-#   6. a last migration paused before switchover (source device in
-#      STOP_COPY, VF quiesced and frozen; destination's in RESUMING) whose
-#      source QEMU is killed: the destination QEMU gives up, both drivers
-#      are back in RUNNING and both mdevs open again; and the kernel log
-#      is clean (on the debug kernel: KASAN, lockdep, kmemleak).
 # Each source QEMU quits as soon as its migration completed, so that one
 # VF only has the guest's MAC and VLAN filters in use.
 U1=5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3b01
@@ -108,6 +121,7 @@ done\
 echo "L2-CFG combined $c"\
 dmesg -c | grep -i iavf | sed "s/^/L2-DMESG-CFG /"\
 echo L2-CFG-DONE\
+sh /bin/l2sus.sh "$ifc"\
 while true; do\
 	ping -c 1 -W 1 10.0.0.1 | grep "bytes from" | sed "s/^/L2-HB /"\
 	ping -c 1 -W 1 10.0.5.1 | grep "bytes from" | sed "s/^/L2-HBV /"\
@@ -122,8 +136,9 @@ ethtool_files=("$(command -v ethtool)=/bin/ethtool")
 for f in $(ldd "$(command -v ethtool)" | grep -o '/[^ ]*'); do
 	ethtool_files+=("$f=$f")
 done
+read -ra sus_files <<< "$(sus_l2_files)"
 check "L2 initrd" "$TOP/scripts/build-initrd.sh" "$initrd" "$TOP/tests/vm/l2-init" \
-	"$I40EVFM_L2_MODDIR" iavf 8021q -- "/tmp/mpf-l2.sh=/test.sh" "$L2T_UDP_PROG=/bin/l2udp" \
+	"$I40EVFM_L2_MODDIR" iavf 8021q -- "/tmp/mpf-l2.sh=/test.sh" "${sus_files[@]}" \
 	"${ethtool_files[@]}"
 
 # vmm NAME - the QEMU binary of the L2 QEMU named NAME: MIG_CONSUMER_QEMU
@@ -158,51 +173,19 @@ if [ -n "${MIG_IOMMUFD:-}" ]; then
 	check "modprobe iommufd" modprobe iommufd
 	MIG_IOMMUFD_ARGS=(-object iommufd,id=iommufd0)
 fi
-# qmp NAME JSON... - QMP commands to the L2 QEMU NAME; prints the answers
-qmp() {
-	local sock=/tmp/$1.qmp
-	shift
-	{ echo '{"execute":"qmp_capabilities"}'; printf '%s\n' "$@"; sleep 1; } |
-		socat -t 10 - "UNIX-CONNECT:$sock" 2>/dev/null
-}
-# mig_status NAME - "STATUS TOTAL-MS DOWNTIME-MS" of NAME's migration
-mig_status() {
-	qmp "$1" '{"execute":"query-migrate"}' | python3 -c '
-import json, sys
-for line in sys.stdin:
-    try:
-        r = json.loads(line).get("return")
-    except ValueError:
-        continue
-    if isinstance(r, dict) and "status" in r:
-        print(r["status"], r.get("total-time", "-"), r.get("downtime", "-"))'
-}
-# migrate FROM TO - migrate L2 from the QEMU named FROM to the waiting
-# QEMU named TO (return-path on: the source learns of a destination that
-# refuses the state, and runs on); sets $status, prints the times
+# migrate FROM TO [SOCKET] - migrate L2 from the QEMU named FROM to the
+# waiting QEMU named TO (return-path on: the source learns of a
+# destination that refuses the state, and runs on), through SOCKET
+# (default TO's, /tmp/TO.sock); sets $status, prints the times
 migrate() {
-	local from=$1 to=$2 out s
+	local from=$1 to=$2 sock=${3:-/tmp/$2.sock} out s
 	qmp "$to" '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"return-path","state":true}]}}' > /dev/null
 	qmp "$from" '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"return-path","state":true}]}}' \
 		"{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":${MIG_DOWNTIME_MS:-2000000},\"max-bandwidth\":1073741824}}" > /dev/null
-	out=$(qmp "$from" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:/tmp/$to.sock\"}}" | grep '"error"')
+	out=$(qmp "$from" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$sock\"}}" | grep '"error"')
 	check "$from -> $to: QEMU accepts the migration, no blocker${out:+ ($out)}" test -z "$out"
 	mig_wait "$from" 600 completed failed cancelled
 	echo "# $from -> $to: status, total and down time (ms): ${s:-none}"
-}
-# mig_wait NAME TRIES STATUS... - poll NAME's migration, about every two
-# seconds, until its status is one of STATUS, at most TRIES times; sets
-# $s (mig_status) and $status
-mig_wait() {
-	local name=$1 tries=$2 i
-	shift 2
-	s='' status=none
-	for ((i = 0; i < tries; i++)); do
-		s=$(mig_status "$name")
-		status=${s%% *}
-		case " $* " in *" $status "*) return ;; esac
-		sleep 1
-	done
 }
 # mig_start NAME UUID PAUSE BANDWIDTH DOWNTIME - start a migration of L2
 # from dst to a new destination QEMU NAME on the mdev UUID ($TO_PID),
@@ -560,18 +543,55 @@ check "L2 changed the MTU (a VF reset)" grep -aq 'L2-CFG mtu 0' /results/mpf-dst
 check "L2 changed the queue count from 1 to 2 (a VF reset)" \
 	grep -aq 'L2-CFG combined 2' /results/mpf-dst.log
 check "L2 pings the peer after reconfiguring" wait_for 60 more_replies dst 3
+# From here on to the end, the sustained streams and the guest memory
+# verifier run (mdev-lib.sh): the cancels, refusals and round trips below
+# happen under them
+sus_peer_start
+sus_check "dst: from now on" /results/mpf-dst.log "0 0 0 0"
 
-# 3. Cancelled migrations, and one whose destination QEMU is killed: L2
-# runs on in the source each time
+# corrupted - a migration from dst to a new QEMU fx on U1 through a
+# channel that flips one bit of the device state (tests/vm/mig-flip.py:
+# the first byte of the stream header's type name); the destination's
+# driver rejects the stream and says why (kernel log, debugfs), the
+# migration fails, L2 runs on in the source and U1 opens again
+corrupted() {
+	local n pid fpid r0
+	incoming fx $U1
+	pid=$!
+	r0=$(mig_stat $U1 rejected)
+	python3 "$TOP/tests/vm/mig-flip.py" /tmp/fx-flip.sock /tmp/fx.sock 40 > /results/mig-flip.out 2>&1 &
+	fpid=$!
+	check "fx: the corrupting channel listens" wait_for 30 test -S /tmp/fx-flip.sock
+	n=$(replies dst)
+	migrate dst fx /tmp/fx-flip.sock
+	check "dst -> fx: failed, the device state corrupted on its way ($status; $(cat /results/mig-flip.out))" \
+		sh -c "[ '$status' != completed ] && grep -q '^FLIPPED' /results/mig-flip.out"
+	check "fx: the destination's driver rejected the stream and said why ($(mig_stat $U1 last_error))" \
+		sh -c "[ $(mig_stat $U1 rejected) = $((r0 + 1)) ] && dmesg | grep -q 'migration stream rejected'"
+	wait_for 60 gone "$pid" || kill -KILL "$pid"
+	wait "$pid" "$fpid" 2>/dev/null
+	qmp dst '{"execute":"cont"}' > /dev/null
+	check "L2 runs on in the source after the corrupted migration" \
+		wait_for 60 more_replies dst $((n + 5))
+	check "the source driver is RUNNING" \
+		wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
+	check "fx: its mdev opens again" "$MDEV_VFIO" open "/sys/bus/mdev/devices/$U1"
+}
+
+# 3. Cancelled migrations, one whose destination QEMU is killed, and one
+# whose device state is corrupted on its way: L2 runs on in the source
+# each time
 cancel_in precopy
 cancel_in switchover
 killed_destination
+corrupted
 
 # MIG_ROUNDS=1: the first migration only (the PF side is the same for
 # every front end; mig-pf-v1 runs the rest)
 if [ "${MIG_ROUNDS:-4}" = 1 ]; then
 	check "iavf in L2 got no error from the PF" sh -c "! grep -a 'PF returned error' /results/mpf-dst.log"
 	check "iavf in L2 saw no VF reset it did not ask for" sh -c "! grep -aE 'L2-DMESG(-END)? .*[Rr]eset' /results/mpf-dst.log"
+	sus_stop /results/mpf-dst.log
 	killed_source dst $DST $U2 $U1
 	check "remove both mdevs" sh -c "echo 1 > /sys/bus/mdev/devices/$U1/remove && echo 1 > /sys/bus/mdev/devices/$U2/remove"
 	check "rmmod $MDEV_DRV" rmmod $MDEV_DRV
@@ -618,34 +638,63 @@ refused fewerq $U3 "source VF has 4 queue pairs, this VF 2"
 check "remove the mdev with 2 queue pairs" mdev_remove $U3
 
 # 5. Round trips between the PFs: back to U1, and on until the guest has
-# made three (the first migration included).  After each migration the
-# destination PF shows its VF as the source PF showed the source's, and
-# L2 pings the peer, plain and over VLAN 5.
-from=dst from_pid=$DST from_uuid=$U2
-for to in r2 r3 r4 r5 r6; do
-	to_uuid=$U1
+# made three (the first migration included; the last after the fault of
+# 6).  After each migration the
+# destination loaded the state the source saved (length and CRC-32), its
+# PF shows its VF as the source PF showed the source's (the VLAN 5 filter
+# comes from the replay only, and is in the compared filter list), L2
+# pings the peer, plain and over VLAN 5, and the sustained streams and
+# the memory verifier went on.
+# round TO - one migration from $from to a new QEMU TO on the other mdev
+round() {
+	local to=$1 to_uuid=$U1 to_pid view snap
 	[ "$from_uuid" = "$U1" ] && to_uuid=$U2
-	incoming $to $to_uuid
+	incoming "$to" $to_uuid
 	to_pid=$!
 	view=$(vf_view $from_uuid)
-	migrate $from $to
+	snap=$(sus_snap "/results/mpf-$from.log")
+	migrate "$from" "$to"
 	check "$from -> $to: migration completed (status: $status)" test "$status" = completed
 	echo "# device state: $(mig_stat $from_uuid saved_len) bytes, 2 queue pairs in use"
-	quit_qemu $from $from_pid
+	check "$to: the destination loaded the state the source saved ($(mig_stat $to_uuid loaded_len) $(mig_stat $to_uuid loaded_crc))" \
+		test "$(mig_stat $to_uuid loaded_len) $(mig_stat $to_uuid loaded_crc)" = \
+		"$(mig_stat $from_uuid saved_len) $(mig_stat $from_uuid saved_crc)"
+	quit_qemu "$from" "$from_pid"
 	check "$to: the destination PF shows its VF as the source PF showed the source's" \
 		same_view "$view" "$(vf_view $to_uuid)"
-	rx_tail_view $to $to_uuid
-	check "$to: L2 pings the peer" wait_for 120 more_replies $to 3
-	check "$to: L2 pings the peer over VLAN 5" wait_for 60 more_vreplies $to 1
+	rx_tail_view "$to" $to_uuid
+	check "$to: L2 pings the peer" wait_for 120 more_replies "$to" 3
+	check "$to: L2 pings the peer over VLAN 5" wait_for 60 more_vreplies "$to" 1
+	sus_check "$to" "/results/mpf-$to.log" "$snap"
 	from=$to from_pid=$to_pid from_uuid=$to_uuid
+}
+from=dst from_pid=$DST from_uuid=$U2
+for to in r2 r3 r4 r5; do
+	round $to
 done
 logs=()
-for q in src dst r2 r3 r4 r5 r6; do logs+=("/results/mpf-$q.log"); done
+for q in src dst r2 r3 r4 r5; do logs+=("/results/mpf-$q.log"); done
 cat "${logs[@]}" > /results/mpf-all.log
 grep 'L2-HB' /results/mpf-$from.log | tail -n 2 | sed 's/^/#   /'
 check "iavf in L2 got no error from the PF" sh -c "! grep -a 'PF returned error' /results/mpf-all.log"
 check "iavf in L2 saw no VF reset it did not ask for" sh -c "! grep -aE 'L2-DMESG(-END)? .*[Rr]eset' /results/mpf-all.log"
-killed_source $from $from_pid $from_uuid $U2
+
+# 6. Faults.  While the VF runs: the host resets it under the VM (an FLR
+# through sysfs), iavf in L2 sees the reset and recovers, and the VM
+# migrates on (r6, the last of the three round trips) with the checks of
+# every round.  Then a last migration
+# paused before switchover (the source's device in STOP_COPY, the
+# destination's in RESUMING) whose source QEMU is killed.
+vf_of() { if [ "$1" = "$U1" ]; then echo "$VF0"; else echo "$VF1"; fi; }
+n=$(replies $from)
+check "$from: the host resets the VF under the running VM (FLR through sysfs)" \
+	sh -c "echo 1 > /sys/bus/pci/devices/$(vf_of $from_uuid)/reset"
+check "$from: iavf in L2 saw the reset" wait_for 60 grep -aqE 'L2-DMESG .*[Rr]eset' "/results/mpf-$from.log"
+check "$from: L2 pings the peer after the reset" wait_for 120 more_replies $from $((n + 5))
+grep -a 'L2-DMESG' "/results/mpf-$from.log" | tail -n 6 | sed 's/^/#   /'
+round r6
+sus_stop /results/mpf-{src,dst,r2,r3,r4,r5,r6}.log
+killed_source $from $from_pid $from_uuid "$([ "$from_uuid" = "$U1" ] && echo $U2 || echo $U1)"
 for q in src dst trusted fewerq r2 r3 r4 r5 r6 kx ks; do
 	sed "s/^/#   $q qemu| /" "/results/mpf-$q.qemu.log" | tail -n 3
 done

@@ -26,6 +26,17 @@
  * Output: "UDP-TX-RESULT sent=N retransmits=R" / "UDP-RX-RESULT
  * received=N of COUNT bad=B dup=D"; exit status 0 if everything was sent
  * and acknowledged / received intact with no bad frame.
+ *
+ * A stream kept up across migrations (tests/vm/mig-traffic.sh,
+ * mig-libvirt.sh) sets, in the environment:
+ *   L2UDP_PROGRESS=S	a "UDP-TX-PROGRESS" / "UDP-RX-PROGRESS" line with
+ *			the counts so far every S seconds;
+ *   L2UDP_TRIES=N	sends of one datagram before the sender gives up
+ *			(10), to outlast a migration's downtime;
+ *   L2UDP_WAIT=S	how long the receiver reads (300 s);
+ *   L2UDP_GAP_MS=MS	a pause after each acknowledged datagram (0);
+ * and ends it with SIGTERM: the result line is printed, and the exit
+ * status counts only what was sent or received until then.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,6 +44,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +63,25 @@
 #define START_WAIT_S	600
 #define RECV_WAIT_S	300
 #define REPORT_MAX	5
+
+static volatile sig_atomic_t stop;
+static double progress_s;
+static int tries = TRIES, recv_wait_s = RECV_WAIT_S, gap_ms;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* a positive integer from the environment, or DEF */
+static int env_int(const char *name, int def)
+{
+	const char *v = getenv(name);
+	int n = v ? atoi(v) : 0;
+
+	return n > 0 ? n : def;
+}
 
 static uint8_t pattern(uint32_t seq, unsigned int off)
 {
@@ -74,6 +105,15 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* time for a progress line: every progress_s seconds, if set */
+static int progress_due(double *next)
+{
+	if (!progress_s || now() < *next)
+		return 0;
+	*next = now() + progress_s;
+	return 1;
 }
 
 /* wait up to MS for FD to become readable */
@@ -111,11 +151,15 @@ static int do_send(unsigned int port, uint32_t count, unsigned int size,
 	struct sockaddr_in from;
 	socklen_t fl = sizeof(from);
 	uint32_t seq, retrans = 0;
-	double end = now() + wait_s;
+	double end = now() + wait_s, next = 0;
 	int fd = udp_socket(port);
 	ssize_t n;
 
 	for (;;) {
+		if (stop) {
+			printf("UDP-TX-RESULT sent=0 retransmits=0\n");
+			return 1;
+		}
 		if (now() > end) {
 			printf("UDP-TX: no HELLO from the receiver in %d s\n",
 			       wait_s);
@@ -133,11 +177,14 @@ static int do_send(unsigned int port, uint32_t count, unsigned int size,
 		perror("connect");
 		return 2;
 	}
-	for (seq = 0; seq < count; seq++) {
+	for (seq = 0; seq < count && !stop; seq++) {
 		int t, acked = 0;
 
+		if (progress_due(&next))
+			printf("UDP-TX-PROGRESS sent=%u retransmits=%u\n", seq,
+			       retrans);
 		fill(buf, seq, size);
-		for (t = 0; t < TRIES && !acked; t++) {
+		for (t = 0; t < tries && !acked && !stop; t++) {
 			double dl = now() + 1.0;
 
 			if (t)
@@ -158,16 +205,20 @@ static int do_send(unsigned int port, uint32_t count, unsigned int size,
 				acked = ntohl(be) == seq;
 			}
 		}
+		if (!acked && stop)
+			break;
 		if (!acked) {
 			printf("UDP-TX: datagram %u not acknowledged after %d tries\n",
-			       seq, TRIES);
+			       seq, tries);
 			printf("UDP-TX-RESULT sent=%u retransmits=%u\n", seq,
 			       retrans);
 			return 1;
 		}
+		if (gap_ms)
+			poll(NULL, 0, gap_ms);
 	}
-	printf("UDP-TX-RESULT sent=%u retransmits=%u\n", count, retrans);
-	return 0;
+	printf("UDP-TX-RESULT sent=%u retransmits=%u\n", seq, retrans);
+	return seq != count && !stop;
 }
 
 static void hexdump(const char *what, const uint8_t *p, size_t off,
@@ -242,7 +293,7 @@ static int do_recv(const char *ifname, unsigned int lport, const char *peer_ip,
 				  .sll_protocol = htons(ETH_P_ALL) };
 	struct sockaddr_in peer = { .sin_family = AF_INET,
 				    .sin_port = htons(pport) };
-	double end = now() + RECV_WAIT_S, linger = 0;
+	double end = now() + recv_wait_s, linger = 0, next = 0, hello = 0;
 	uint8_t f[2048];
 	int raw, fd, small = 4096;
 
@@ -265,7 +316,7 @@ static int do_recv(const char *ifname, unsigned int lport, const char *peer_ip,
 		return 2;
 	}
 
-	while (now() < end && (!linger || now() < linger)) {
+	while (!stop && now() < end && (!linger || now() < linger)) {
 		struct sockaddr_ll from;
 		socklen_t fl = sizeof(from);
 		const char *why;
@@ -276,11 +327,20 @@ static int do_recv(const char *ifname, unsigned int lport, const char *peer_ip,
 		ssize_t n;
 		long seq;
 
-		if (!readable(raw, 1000)) {
-			if (!expected && send(fd, "HELLO", 5, 0) < 0)
+		if (progress_due(&next))
+			printf("UDP-RX-PROGRESS received=%u bad=%u dup=%u\n",
+			       expected, bad, dup);
+		/*
+		 * Every second until the stream starts, whatever else the
+		 * interface receives (another stream, pings)
+		 */
+		if (!expected && now() >= hello) {
+			if (send(fd, "HELLO", 5, 0) < 0)
 				perror("send HELLO");
-			continue;
+			hello = now() + 1;
 		}
+		if (!readable(raw, 200))
+			continue;
 		n = recvfrom(raw, f, sizeof(f), 0, (struct sockaddr *)&from,
 			     &fl);
 		if (n < 0 || from.sll_pkttype == PACKET_OUTGOING ||
@@ -320,13 +380,22 @@ static int do_recv(const char *ifname, unsigned int lport, const char *peer_ip,
 	}
 	printf("UDP-RX-RESULT received=%u of %u bad=%u dup=%u\n", expected,
 	       count, bad, dup);
-	return bad || expected != count;
+	return bad || (expected != count && !stop);
 }
 
 int main(int argc, char **argv)
 {
+	struct sigaction sa = { .sa_handler = on_term };
+
 	/* the lines must reach a console even if the program is killed */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* no SA_RESTART: a blocking poll() returns at SIGTERM */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	progress_s = env_int("L2UDP_PROGRESS", 0);
+	tries = env_int("L2UDP_TRIES", TRIES);
+	recv_wait_s = env_int("L2UDP_WAIT", RECV_WAIT_S);
+	gap_ms = env_int("L2UDP_GAP_MS", 0);
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "send")) {
 		unsigned int size = atoi(argv[4]);
 		int wait_s = argc == 6 ? atoi(argv[5]) : START_WAIT_S;

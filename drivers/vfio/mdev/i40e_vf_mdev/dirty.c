@@ -56,6 +56,7 @@
 #include "dirty.h"
 #include "dirty_pin.h"
 #include "i40e_vf_mdev.h"
+#include "i40e_vf_mdev_trace.h"
 
 /* The mailbox rings: ARQLEN/ATQLEN fields */
 #define I40E_VF_MDEV_AQ_LEN		GENMASK(9, 0)
@@ -659,7 +660,7 @@ static int i40e_vf_mdev_log_read_and_clear(struct vfio_device *vdev,
 	struct i40e_vf_mdev_dirty *d = idev->dirty;
 	struct i40e_vf_mdev_dirty_runs *runs;
 	struct i40e_vf_mdev_mbx_shadow mbx;
-	u64 at = iova, end = (u64)iova + length, before;
+	u64 at = iova, end = (u64)iova + length, before, pages = 0;
 	bool first = true, done = false;
 	unsigned int i;
 	int ret = 0;
@@ -692,12 +693,15 @@ static int i40e_vf_mdev_log_read_and_clear(struct vfio_device *vdev,
 						i40e_vf_mdev_dirty_emit, runs,
 						&at);
 		d->stats.reported_pages += d->set.reported - before;
+		pages += d->set.reported - before;
 		mutex_unlock(&d->lock);
 
 		for (i = 0; i < runs->n; i++)
 			iova_bitmap_set(dirty, runs->iova[i], runs->len[i]);
 	}
 	kfree(runs);
+	trace_i40e_vf_mdev_dirty_report(mdev_dev(idev->mdev), iova, length,
+					pages, ret);
 	return ret;
 }
 

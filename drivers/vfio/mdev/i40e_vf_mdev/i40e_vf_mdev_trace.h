@@ -82,6 +82,33 @@ TRACE_EVENT(i40e_vf_mdev_trap_access,
 		      __entry->size, __entry->val, __entry->ret)
 );
 
+/**
+ * i40e_vf_mdev_dirty_report - one DMA logging report (read and clear)
+ * @dev: the mdev
+ * @iova: start of the window the user asked about
+ * @length: its length
+ * @pages: pages reported dirty in it
+ * @ret: 0, or the errno the report failed with
+ */
+TRACE_EVENT(i40e_vf_mdev_dirty_report,
+	    TP_PROTO(struct device *dev, u64 iova, u64 length, u64 pages,
+		     int ret),
+	    TP_ARGS(dev, iova, length, pages, ret),
+	    TP_STRUCT__entry(__string(dev, dev_name(dev))
+			     __field(u64, iova)
+			     __field(u64, length)
+			     __field(u64, pages)
+			     __field(int, ret)),
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->iova = iova;
+			   __entry->length = length;
+			   __entry->pages = pages;
+			   __entry->ret = ret;),
+	    TP_printk("%s 0x%llx+0x%llx: %llu pages: %d", __get_str(dev),
+		      __entry->iova, __entry->length, __entry->pages,
+		      __entry->ret)
+);
+
 #endif /* _I40E_VF_MDEV_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH
