@@ -209,6 +209,7 @@ struct XL710VFDev {
 
 /* xl710_pci.c */
 PCIDevice *xl710_fn_dev(XL710State *s, int fn);
+bool xl710_fn_mastering(XL710State *s, int fn);
 XL710State *xl710_vf_pf(PCIDevice *vfdev);
 void xl710_pf_reset(XL710State *s, bool core);
 void xl710_vf_reset(XL710State *s, int vf, bool flr);

@@ -46,6 +46,20 @@ PCIDevice *xl710_fn_dev(XL710State *s, int fn)
     return pcie_sriov_get_vf_at_index(PCI_DEVICE(s), fn);
 }
 
+/*
+ * Whether function @fn may issue DMA: its command register's Bus Master
+ * Enable.  Linux clears it around a reset (pci_reset_function() saves the
+ * config space and disables the function before the FLR) while a VM may
+ * still ring the VF's doorbells: the queues then stop without a DMA
+ * attempt, as a function that cannot master does.
+ */
+bool xl710_fn_mastering(XL710State *s, int fn)
+{
+    PCIDevice *d = xl710_fn_dev(s, fn);
+
+    return d && (pci_get_word(d->config + PCI_COMMAND) & PCI_COMMAND_MASTER);
+}
+
 XL710State *xl710_vf_pf(PCIDevice *vfdev)
 {
     PCIDevice *pf = pcie_sriov_get_pf(vfdev);

@@ -158,6 +158,13 @@ void xl710_rx_deliver(XL710State *s, XL710VSI *v, const uint8_t *frame,
         xl710_rx_drop(s, v, r);
         return;
     }
+    if (!xl710_fn_mastering(s, r->fn)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "xl710: Rx queue %d: bus mastering "
+                      "off, queue stopped\n", q);
+        r->enabled = false;
+        R(s, XL_QRX_ENA(q)) &= ~XL_QENA_STAT;
+        return;
+    }
     misdirect = xl710_rx_fault(s, r, q, total, &wrong);
     while (off < total) {
         uint64_t daddr = r->base + (uint64_t)r->head * (r->dsize32 ? 32 : 16);

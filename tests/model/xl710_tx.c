@@ -276,6 +276,12 @@ static void xl710_tx_process(XL710State *s, int q)
     bool done = false;
     unsigned budget;
 
+    if (t->head != t->tail && !xl710_fn_mastering(s, t->fn)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "xl710: Tx queue %d: bus mastering "
+                      "off, queue stopped\n", q);
+        xl710_txq_stop(s, q);
+        return;
+    }
     for (budget = t->qlen; t->head != t->tail && budget; budget--) {
         uint64_t daddr = t->base + (uint64_t)t->head * 16;
         uint64_t qw[2];

@@ -286,18 +286,28 @@ qmp() {
 	{ echo '{"execute":"qmp_capabilities"}'; printf '%s\n' "$@"; sleep 1; } |
 		socat -t 10 - "UNIX-CONNECT:$sock" 2>/dev/null
 }
-# mig_status NAME - "STATUS TOTAL-MS DOWNTIME-MS" of NAME's migration
-mig_status() {
-	qmp "$1" '{"execute":"query-migrate"}' | python3 -c '
+# mig_query NAME [KEY...] - "STATUS" and the values of query-migrate's
+# KEYs ("-" for a missing one; KEY.SUB for one in a member) for NAME's
+# migration
+mig_query() {
+	local name=$1
+	shift
+	qmp "$name" '{"execute":"query-migrate"}' | python3 -c '
 import json, sys
+def get(r, key):
+    for k in key.split("."):
+        r = r.get(k, {}) if isinstance(r, dict) else {}
+    return "-" if r == {} else r
 for line in sys.stdin:
     try:
         r = json.loads(line).get("return")
     except ValueError:
         continue
     if isinstance(r, dict) and "status" in r:
-        print(r["status"], r.get("total-time", "-"), r.get("downtime", "-"))'
+        print(r["status"], *(get(r, k) for k in sys.argv[1:]))' "$@"
 }
+# mig_status NAME - "STATUS TOTAL-MS DOWNTIME-MS" of NAME's migration
+mig_status() { mig_query "$1" total-time downtime; }
 # mig_wait NAME TRIES STATUS... - poll NAME's migration, about every two
 # seconds, until its status is one of STATUS, at most TRIES times; sets
 # $s (mig_status) and $status
@@ -386,13 +396,20 @@ l2_go() {
 
 # Sustained traffic and the guest memory verifier, kept up across
 # migrations (mig-traffic.sh's round trips, mig-libvirt.sh): in L2,
-# l2memv (16 MiB, 64 pages rewritten a second) and one end of each of two
+# l2memv (4 MiB, 32 pages rewritten a second) and one end of each of two
 # l2udp streams, every frame checked byte for byte: peer -> L2 (ports
 # 5011 -> 5010) and L2 -> peer (5012 -> 5013); each prints its counts
-# every 5 s to L2's console.  The peer's ends write /results/sus.tx and
+# every 2 s to L2's console.  The peer's ends write /results/sus.tx and
 # /results/sus.rx.  A datagram is sent again for up to a minute, so that a
-# stream outlasts a migration's downtime.
-SUS_ENV="L2UDP_PROGRESS=5 L2UDP_TRIES=60 L2UDP_WAIT=14400 L2UDP_GAP_MS=5"
+# stream outlasts a migration's downtime; each waits 10 ms after an
+# acknowledged one (at most 100 a second each way: under TCG more, or a
+# larger memory verifier, slowed every migration down by half).  The
+# receivers skip frames of other flows (L2UDP_OTHERS=skip): the segment
+# carries the migration's own TCP stream between the hosts, whose frames
+# can have the streams' length; every frame of a stream's own flow is
+# checked.  A stream that never started fails the first sus_check after
+# it (its counts stay 0) and sus_stop.
+SUS_ENV="L2UDP_PROGRESS=2 L2UDP_TRIES=60 L2UDP_WAIT=14400 L2UDP_GAP_MS=10 L2UDP_OTHERS=skip"
 SUS_COUNT=4000000000
 # sus_l2_files - build-initrd.sh's SRC=DEST arguments for L2: the programs
 # and /bin/l2sus.sh, which an L2 script runs as "sh /bin/l2sus.sh $ifc"
@@ -402,7 +419,7 @@ sus_l2_files() {
 	cat > /tmp/l2sus.sh <<L2
 # tests/vm/mdev-lib.sh's sustained traffic, L2's side
 export $SUS_ENV
-/bin/l2memv 16 64 &
+/bin/l2memv 4 32 2 &
 /bin/l2udp recv "\$1" 5010 10.0.0.1 5011 $SUS_COUNT 1000 &
 /bin/l2udp send 5012 $SUS_COUNT 1000 14400 &
 L2
@@ -455,7 +472,7 @@ sus_moved() {
 	sus_clean "$1"
 }
 # sus_check NAME CONSOLE SNAP - the check that the streams and l2memv went
-# on since SNAP (within a minute: each reports every 5 s), printing the
+# on since SNAP (within a minute: each reports every 2 s), printing the
 # counts
 sus_check() {
 	local end=$((SECONDS + 60))

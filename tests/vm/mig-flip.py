@@ -43,7 +43,10 @@ def main():
     while open_:
         ready, _, _ = select.select(list(open_), [], [])
         for s in ready:
-            data = s.recv(65536)
+            try:
+                data = s.recv(65536)
+            except OSError:     # a QEMU that failed closes with a reset
+                data = b""
             if not data:
                 open_.discard(s)
                 try:

@@ -62,15 +62,15 @@
 #   iavf in L2 logged no error from the PF and no reset it did not ask
 #   for;
 #   6. faults: while the VF runs, the host resets it under the VM (FLR
-#      through sysfs): iavf sees the reset and recovers, and the VM
-#      migrates on with the checks of 5, its third round trip done; the
-#      streams end with no frame wrong or given up and no wrong guest
-#      memory; then a last migration
-#      paused before switchover (source device in STOP_COPY, VF quiesced
-#      and frozen; destination's in RESUMING) whose source QEMU is
-#      killed: the destination QEMU gives up, both drivers are back in
-#      RUNNING and both mdevs open again; and the kernel log is clean (on
-#      the debug kernel: KASAN, lockdep, kmemleak);
+#      through sysfs), then its PF: iavf sees each reset and recovers,
+#      and the VM migrates on with the checks of 5, its third round trip
+#      done; the streams end with no frame wrong or given up and no wrong
+#      guest memory; then a last migration paused before switchover
+#      (source device in STOP_COPY, VF quiesced and frozen; destination's
+#      in RESUMING) whose source QEMU is killed: the destination QEMU
+#      gives up, both drivers are back in RUNNING and both mdevs open
+#      again; and the kernel log is clean (on the debug kernel: KASAN,
+#      lockdep, kmemleak);
 #   (7., QEMU 7.2: an mdev defined by mdevctl with migration=off is
 #   plain passthrough and QEMU reports its blocker.)
 # Each source QEMU quits as soon as its migration completed, so that one
@@ -547,7 +547,6 @@ check "L2 pings the peer after reconfiguring" wait_for 60 more_replies dst 3
 # verifier run (mdev-lib.sh): the cancels, refusals and round trips below
 # happen under them
 sus_peer_start
-sus_check "dst: from now on" /results/mpf-dst.log "0 0 0 0"
 
 # corrupted - a migration from dst to a new QEMU fx on U1 through a
 # channel that flips one bit of the device state (tests/vm/mig-flip.py:
@@ -566,9 +565,10 @@ corrupted() {
 	migrate dst fx /tmp/fx-flip.sock
 	check "dst -> fx: failed, the device state corrupted on its way ($status; $(cat /results/mig-flip.out))" \
 		sh -c "[ '$status' != completed ] && grep -q '^FLIPPED' /results/mig-flip.out"
-	check "fx: the destination's driver rejected the stream and said why ($(mig_stat $U1 last_error))" \
+	check "fx: the destination's driver rejected the stream and said why ($(sed -n 's/^last_error //p' "$MDEV_DBG/$U1/migration"))" \
 		sh -c "[ $(mig_stat $U1 rejected) = $((r0 + 1)) ] && dmesg | grep -q 'migration stream rejected'"
 	wait_for 60 gone "$pid" || kill -KILL "$pid"
+	kill "$fpid" 2>/dev/null	# (a channel no QEMU connected to)
 	wait "$pid" "$fpid" 2>/dev/null
 	qmp dst '{"execute":"cont"}' > /dev/null
 	check "L2 runs on in the source after the corrupted migration" \
@@ -680,18 +680,29 @@ check "iavf in L2 got no error from the PF" sh -c "! grep -a 'PF returned error'
 check "iavf in L2 saw no VF reset it did not ask for" sh -c "! grep -aE 'L2-DMESG(-END)? .*[Rr]eset' /results/mpf-all.log"
 
 # 6. Faults.  While the VF runs: the host resets it under the VM (an FLR
-# through sysfs), iavf in L2 sees the reset and recovers, and the VM
-# migrates on (r6, the last of the three round trips) with the checks of
-# every round.  Then a last migration
-# paused before switchover (the source's device in STOP_COPY, the
-# destination's in RESUMING) whose source QEMU is killed.
+# through sysfs), then its PF; iavf in L2 sees each reset and recovers,
+# and the VM migrates on (r6, the last of the three round trips) with the
+# checks of every round.  Then a last migration paused before switchover
+# (the source's device in STOP_COPY, the destination's in RESUMING) whose
+# source QEMU is killed.
 vf_of() { if [ "$1" = "$U1" ]; then echo "$VF0"; else echo "$VF1"; fi; }
-n=$(replies $from)
-check "$from: the host resets the VF under the running VM (FLR through sysfs)" \
-	sh -c "echo 1 > /sys/bus/pci/devices/$(vf_of $from_uuid)/reset"
-check "$from: iavf in L2 saw the reset" wait_for 60 grep -aqE 'L2-DMESG .*[Rr]eset' "/results/mpf-$from.log"
-check "$from: L2 pings the peer after the reset" wait_for 120 more_replies $from $((n + 5))
-grep -a 'L2-DMESG' "/results/mpf-$from.log" | tail -n 6 | sed 's/^/#   /'
+pf_of() { if [ "$1" = "$U1" ]; then echo "$XL710_PF"; else echo "$XL710_PF2"; fi; }
+# resets_seen NAME - iavf's reset messages on NAME's console;
+# more_resets NAME N - more than N
+resets_seen() { grep -acE 'L2-DMESG .*[Rr]eset' "/results/mpf-$1.log"; }
+more_resets() { [ "$(resets_seen "$1")" -gt "$2" ]; }
+# reset_under WHAT CMD - the host runs CMD, a reset under the running VM:
+# iavf in L2 sees it and recovers, L2 pings the peer again
+reset_under() {
+	local n r
+	n=$(replies $from) r=$(resets_seen $from)
+	check "$from: the host resets the $1 under the running VM" sh -c "$2"
+	check "$from: iavf in L2 saw the reset" wait_for 60 more_resets $from "$r"
+	check "$from: L2 pings the peer after the reset" wait_for 120 more_replies $from $((n + 5))
+}
+reset_under "VF (FLR through sysfs)" "echo 1 > /sys/bus/pci/devices/$(vf_of $from_uuid)/reset"
+reset_under "PF (i40e's debugfs pfr)" "echo pfr > /sys/kernel/debug/i40e/$(pf_of $from_uuid)/command"
+grep -a 'L2-DMESG' "/results/mpf-$from.log" | tail -n 8 | sed 's/^/#   /'
 round r6
 sus_stop /results/mpf-{src,dst,r2,r3,r4,r5,r6}.log
 killed_source $from $from_pid $from_uuid "$([ "$from_uuid" = "$U1" ] && echo $U2 || echo $U1)"

@@ -7,7 +7,7 @@
 # timeout: 3600
 # The migration benchmark (make bench): printed, not asserted.  In one
 # run, side by side, Debian's QEMU 10.0 migrates the same L2 (256 MiB,
-# the guest memory verifier rewriting 64 pages a second) twice without a
+# the guest memory verifier rewriting 32 pages a second) twice without a
 # VF and twice with VF0's mdev (iavf up, the sustained traffic of
 # mdev-lib.sh both ways), to a QEMU on the same L1 (a unix socket), with
 # a downtime limit of 3 s; the one with the VF moves between VF0 and VF1.
@@ -40,14 +40,8 @@ IOMMUFD=''
 modprobe kvm_amd
 [ -n "$IOMMUFD" ] && check "modprobe iommufd" modprobe iommufd
 check "peer NIC in netns" setup_peer
-check "i40e PF up with 2 VFs" mdev_pf_up 2
-VF0=$(xl710_vf_bdf 0)
-VF1=$(xl710_vf_bdf 1)
-check "load $MDEV_DRV" mdev_load
-check "bind $VF0 to $MDEV_DRV" mdev_bind "$VF0"
-check "bind $VF1 to $MDEV_DRV" mdev_bind "$VF1"
-check "an mdev on $VF0" mdev_create "$VF0" $U1
-check "an mdev on $VF1" mdev_create "$VF1" $U2
+mdev_two_vfs $U1 $U2
+mountpoint -q $TR || mount -t tracefs nodev $TR
 check "tracefs has the driver's events" test -d $TR/events/i40e_vf_mdev
 [ "$FAILED" = 0 ] || done_testing
 
@@ -61,7 +55,7 @@ for i in $(seq 1 20); do
 done
 if [ -z "$ifc" ]; then
 	echo L2-NO-NIC
-	/bin/l2memv 16 64 &
+	/bin/l2memv 4 32 2 &
 	while true; do sleep 10; done
 fi
 ip addr add 10.0.0.2/24 dev "$ifc"
@@ -100,20 +94,11 @@ vm() {
 		-kernel "$I40EVFM_L2_BZIMAGE" -initrd "$initrd" -append "$L2_CMDLINE" \
 		"${dev[@]}" "$@" > "/results/mb-$name.qemu.log" 2>&1 &
 }
-# stats NAME - "TOTAL DOWNTIME SETUP RAM-MIB SYNCS" (ms, MiB) of NAME's
+# stats NAME - "TOTAL DOWNTIME SETUP RAM SYNCS" (ms, bytes) of NAME's
 # completed migration
 stats() {
-	qmp "$1" '{"execute":"query-migrate"}' | python3 -c '
-import json, sys
-for line in sys.stdin:
-    try:
-        r = json.loads(line).get("return")
-    except ValueError:
-        continue
-    if isinstance(r, dict) and r.get("status") == "completed":
-        ram = r.get("ram", {})
-        print(r.get("total-time", 0), r.get("downtime", 0), r.get("setup-time", 0),
-              ram.get("transferred", 0) >> 20, ram.get("dirty-sync-count", 0))'
+	mig_query "$1" total-time downtime setup-time ram.transferred ram.dirty-sync-count |
+		sed -n 's/^completed //p'
 }
 mark() { echo "mig: $*" > $TR/trace_marker 2>/dev/null; }
 # bench FROM TO [UUID] - a destination QEMU TO (on the mdev UUID), the
@@ -133,7 +118,7 @@ bench() {
 	check "$from -> $to ($kind): migration completed ($status)" test "$status" = completed
 	r=$(stats "$from")
 	echo "$r" >> "/tmp/bench.$kind"
-	echo "# $from -> $to ($kind): total, down, set-up time (ms), RAM (MiB), dirty syncs: $r"
+	echo "# $from -> $to ($kind): total, down, set-up time (ms), RAM (bytes), dirty syncs: $r"
 	qmp "$from" '{"execute":"quit"}' > /dev/null
 	sleep 2
 }
@@ -200,7 +185,7 @@ import statistics, sys
 def rows(p):
     return [list(map(float, l.split())) for l in open(p) if l.strip()]
 novf, vf, dl = rows(sys.argv[1]), rows(sys.argv[2]), float(sys.argv[3])
-names = ("total ms", "downtime ms", "set-up ms", "RAM MiB", "dirty syncs")
+names = ("total ms", "downtime ms", "set-up ms", "RAM bytes", "dirty syncs")
 for i, n in enumerate(names):
     a = statistics.median(r[i] for r in novf) if novf else 0
     b = statistics.median(r[i] for r in vf) if vf else 0

@@ -3,7 +3,7 @@
  * l2memv - the guest memory verifier: a guest's memory holds what the guest
  * wrote, across live migrations (tests/vm/mig-traffic.sh, mig-libvirt.sh).
  *
- *   l2memv MIB [REWRITE]
+ *   l2memv MIB [REWRITE [REPORT]]
  *
  * Fills MIB MiB with a pattern that is a function of (page, generation,
  * word), then, about once a second, checks every word of every page and
@@ -13,7 +13,7 @@
  * The generation of each page is kept in a second array, which is itself
  * guest memory: a lost page shows up as a mismatch either way.
  *
- * Output: "MEMV-START pages=N"; every 5 s "MEMV-PROGRESS passes=P
+ * Output: "MEMV-START pages=N"; every REPORT s (5) "MEMV-PROGRESS passes=P
  * rewrites=W bad=B"; each of the first 5 wrong words as "MEMV-BAD page I
  * word J: found X, expected Y (generation G)"; at SIGTERM "MEMV-RESULT
  * passes=P rewrites=W bad=B", exit status 1 if B > 0.  Every pass counts
@@ -34,7 +34,7 @@
 #define PAGE		4096u
 #define WORDS		(PAGE / sizeof(uint64_t))
 #define REPORT_MAX	5
-#define PROGRESS_S	5
+#define PROGRESS_S	5		/* the default REPORT */
 
 static volatile sig_atomic_t stop;
 
@@ -73,23 +73,28 @@ int main(int argc, char **argv)
 {
 	uint64_t passes = 0, rewrites = 0, bad = 0, pages, i, next = 0;
 	struct sigaction sa = { .sa_handler = on_term };
-	unsigned long mib, rewrite = 64, flip_after = 0;
+	unsigned long mib, rewrite = 64, flip_after = 0, every = PROGRESS_S;
 	double report;
 	uint64_t *mem;
 	uint32_t *gen;
 	char *e;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: l2memv MIB [REWRITE]\n");
+	if (argc < 2 || argc > 4) {
+		fprintf(stderr, "usage: l2memv MIB [REWRITE [REPORT]]\n");
 		return 2;
 	}
 	mib = strtoul(argv[1], &e, 0);
 	if (*e || !mib || mib > 4096)
 		return 2;
-	if (argc == 3) {
+	if (argc >= 3) {
 		rewrite = strtoul(argv[2], &e, 0);
 		if (*e)
+			return 2;
+	}
+	if (argc == 4) {
+		every = strtoul(argv[3], &e, 0);
+		if (*e || !every)
 			return 2;
 	}
 	e = getenv("L2MEMV_FLIP_AFTER");
@@ -110,7 +115,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < pages; i++)
 		fill(mem + i * WORDS, i, 0);
 	printf("MEMV-START pages=%llu\n", (unsigned long long)pages);
-	report = now() + PROGRESS_S;
+	report = now() + every;
 
 	while (!stop) {
 		for (i = 0; i < pages; i++) {
@@ -144,7 +149,7 @@ int main(int argc, char **argv)
 			       (unsigned long long)passes,
 			       (unsigned long long)rewrites,
 			       (unsigned long long)bad);
-			report = now() + PROGRESS_S;
+			report = now() + every;
 		}
 		if (!stop)
 			sleep(1);
