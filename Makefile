@@ -36,7 +36,7 @@ check-long:
 	RUN_LONG=1 tests/run.sh
 
 bench: setup
-	RUN_BENCH=1 tests/run.sh 'mdev-bench@*'
+	RUN_BENCH=1 tests/run.sh 'mdev-bench@*' 'mig-bench@*'
 
 soak: setup
 	RUN_SOAK=1 SUITE_DEADLINE=36000 tests/run.sh 'mig-libvirt-soak@*'
