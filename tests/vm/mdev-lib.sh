@@ -308,18 +308,33 @@ for line in sys.stdin:
 }
 # mig_status NAME - "STATUS TOTAL-MS DOWNTIME-MS" of NAME's migration
 mig_status() { mig_query "$1" total-time downtime; }
-# mig_wait NAME TRIES STATUS... - poll NAME's migration, about every two
-# seconds, until its status is one of STATUS, at most TRIES times; sets
-# $s (mig_status) and $status
+# mig_wait NAME SECS STATUS... - poll NAME's migration about every
+# second until its status is one of STATUS, for at most SECS seconds (a
+# QEMU whose monitor does not answer takes 10 s a poll); sets $s
+# (mig_status) and $status
 mig_wait() {
-	local name=$1 tries=$2 i
+	local name=$1 end=$((SECONDS + $2))
 	shift 2
 	s='' status=none
-	for ((i = 0; i < tries; i++)); do
+	while [ $SECONDS -lt $end ]; do
 		s=$(mig_status "$name")
 		status=${s%% *}
 		case " $* " in *" $status "*) return ;; esac
 		sleep 1
+	done
+}
+# qemu_stuck PID UUID... - what a QEMU whose migration does not end is
+# doing: each thread's name, kernel wait channel and stack, and the
+# drivers' migration state of the mdevs UUID
+qemu_stuck() {
+	local t u
+	for t in /proc/"$1"/task/*; do
+		echo "# thread $(cat "$t/comm" 2>/dev/null) ($(basename "$t")): state $(awk '{ print $3 }' "$t/stat" 2>/dev/null), wchan $(cat "$t/wchan" 2>/dev/null)"
+		sed 's/^/#     /' "$t/stack" 2>/dev/null | head -n 12
+	done
+	shift
+	for u in "$@"; do
+		sed "s/^/#   $u: /" "$MDEV_DBG/$u/migration" 2>/dev/null
 	done
 }
 # hmp SOCKET CMD - one HMP command to a QEMU monitor, its output

@@ -6,12 +6,16 @@
 
 A proxy between two QEMUs' migration unix sockets (tests/vm/mig-traffic.sh):
 it listens on LISTEN, and once the source connects, connects to the
-destination's CONNECT and forwards both ways (the return path too) until
-both sides have closed.  In what the source sends it flips the lowest bit
-of the byte OFFSET bytes after the first i40e_vf_mdev stream magic
-("I40VFMIG", drivers/vfio/mdev/i40e_vf_mdev/stream.h), and prints
-"FLIPPED at OFFSET after the magic, channel byte N: 0xXX -> 0xYY", or
-"NOT FLIPPED" if the stream never came.
+destination's CONNECT and forwards both ways (the return path too).  In
+what the source sends it flips the lowest bit of the byte OFFSET bytes
+after the first i40e_vf_mdev stream magic ("I40VFMIG",
+drivers/vfio/mdev/i40e_vf_mdev/stream.h), and prints "FLIPPED at OFFSET
+after the magic, channel byte N: 0xXX -> 0xYY", or "NOT FLIPPED" if the
+stream never came.  When either side closes, fails, or takes no data for
+5 s, it closes both: a destination that rejected the state may stop
+reading before it exits, and the source waits on its return path for an
+answer or an end (a proxy that kept the source's side open left QEMU 10
+waiting in its "device" state for good).
 """
 import os
 import select
@@ -34,26 +38,24 @@ def main():
     dst = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     dst.connect(connect)
 
+    src.settimeout(5)
+    dst.settimeout(5)
     seen = 0            # bytes forwarded from the source so far
     target = None       # channel offset of the byte to flip
     tail = b""          # the source's last bytes, for a magic split in two
     flipped = False
     peer = {src: dst, dst: src}
-    open_ = {src, dst}
-    while open_:
-        ready, _, _ = select.select(list(open_), [], [])
+    done = False
+    while not done:
+        ready, _, _ = select.select([src, dst], [], [])
         for s in ready:
             try:
                 data = s.recv(65536)
             except OSError:     # a QEMU that failed closes with a reset
                 data = b""
             if not data:
-                open_.discard(s)
-                try:
-                    peer[s].shutdown(socket.SHUT_WR)
-                except OSError:
-                    pass
-                continue
+                done = True
+                break
             if s is src:
                 if target is None:
                     at = (tail + data).find(MAGIC)
@@ -73,8 +75,11 @@ def main():
                 seen += len(data)
             try:
                 peer[s].sendall(data)
-            except OSError:
-                open_.discard(peer[s])
+            except OSError:     # closed, or not reading for 5 s
+                done = True
+                break
+    src.close()
+    dst.close()
     if not flipped:
         print("NOT FLIPPED (%d bytes, magic %s)" % (
             seen, "seen" if target is not None else "not seen"), flush=True)
