@@ -198,7 +198,7 @@ if novf and vf:
         t, "met" if t <= 1.5 else "NOT met", dl, d, "met" if d <= dl else "NOT met"))
 PY
 echo "#   device state: $(mig_stat $U1 saved_len) bytes saved by VF0's mdev"
-echo "#   traps during the migration ($((t1 - t0)) s) on the source, and as long after on the destination:"
+echo "#   traps on the source from the destination QEMU's start to the source's quit ($((t1 - t0)) s; the migration itself is in the timeline below), and as long after on the destination:"
 for k in reads writes mailbox tx_tail rx_tail other untrapped; do
 	echo "#     $k: during $(trap_delta "$src0" "$src1" "$k"), after $(trap_delta "$dst0" "$dst1" "$k")"
 done
