@@ -95,6 +95,10 @@ trap_count() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/traps"; }
 dirty_stat() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/dirty"; }
 # mig_stat UUID NAME - a value from the debugfs migration file
 mig_stat() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/migration"; }
+# saved_state / loaded_state UUID - "LENGTH CRC32" of the device state the
+# driver saved / loaded last for the mdev UUID
+saved_state() { echo "$(mig_stat "$1" saved_len) $(mig_stat "$1" saved_crc)"; }
+loaded_state() { echo "$(mig_stat "$1" loaded_len) $(mig_stat "$1" loaded_crc)"; }
 # mig_saved FILE - "LEN CRC" from the migration sample's
 # "saved LEN bytes crc32 CRC" line in FILE
 mig_saved() { sed -n 's/^saved \([0-9]*\) bytes crc32 \(0x[0-9a-f]*\)$/\1 \2/p' "$1"; }
@@ -509,6 +513,7 @@ sus_stop() {
 	grep -aho 'MEMV-[A-Z]* .*' "$@" | tail -n 1 | sed 's/^/#   L2: /'
 	check "the sustained streams: every frame checked, none wrong, none given up ($(grep -o 'sent=[0-9]*' /results/sus.tx | tail -n 1) to L2, $(grep -o 'received=[0-9]*' /results/sus.rx | tail -n 1) from L2)" \
 		sh -c "grep -q '^UDP-TX-RESULT sent=[1-9]' /results/sus.tx &&
+		       ! grep -q '^UDP-TX: ' /results/sus.tx &&
 		       grep -q '^UDP-RX-RESULT received=[1-9][0-9]* of [0-9]* bad=0 ' /results/sus.rx"
 	check "no wrong frame or memory in L2's consoles" sus_clean "$@"
 }

@@ -646,10 +646,12 @@ check "remove the mdev with 2 queue pairs" mdev_remove $U3
 # comes from the replay only, and is in the compared filter list), L2
 # pings the peer, plain and over VLAN 5, and the sustained streams and
 # the memory verifier went on.
+# other_mdev UUID - of U1 and U2, the one that is not UUID
+other_mdev() { if [ "$1" = "$U1" ]; then echo "$U2"; else echo "$U1"; fi; }
 # round TO - one migration from $from to a new QEMU TO on the other mdev
 round() {
-	local to=$1 to_uuid=$U1 to_pid view snap
-	[ "$from_uuid" = "$U1" ] && to_uuid=$U2
+	local to=$1 to_uuid to_pid view snap
+	to_uuid=$(other_mdev "$from_uuid")
 	incoming "$to" $to_uuid
 	to_pid=$!
 	view=$(vf_view $from_uuid)
@@ -657,9 +659,8 @@ round() {
 	migrate "$from" "$to"
 	check "$from -> $to: migration completed (status: $status)" test "$status" = completed
 	echo "# device state: $(mig_stat $from_uuid saved_len) bytes, 2 queue pairs in use"
-	check "$to: the destination loaded the state the source saved ($(mig_stat $to_uuid loaded_len) $(mig_stat $to_uuid loaded_crc))" \
-		test "$(mig_stat $to_uuid loaded_len) $(mig_stat $to_uuid loaded_crc)" = \
-		"$(mig_stat $from_uuid saved_len) $(mig_stat $from_uuid saved_crc)"
+	check "$to: the destination loaded the state the source saved ($(loaded_state $to_uuid))" \
+		test "$(loaded_state $to_uuid)" = "$(saved_state $from_uuid)"
 	quit_qemu "$from" "$from_pid"
 	check "$to: the destination PF shows its VF as the source PF showed the source's" \
 		same_view "$view" "$(vf_view $to_uuid)"
@@ -706,7 +707,7 @@ reset_under "PF (i40e's debugfs pfr)" "echo pfr > /sys/kernel/debug/i40e/$(pf_of
 grep -a 'L2-DMESG' "/results/mpf-$from.log" | tail -n 8 | sed 's/^/#   /'
 round r6
 sus_stop /results/mpf-{src,dst,r2,r3,r4,r5,r6}.log
-killed_source $from $from_pid $from_uuid "$([ "$from_uuid" = "$U1" ] && echo $U2 || echo $U1)"
+killed_source $from $from_pid $from_uuid "$(other_mdev "$from_uuid")"
 for q in src dst trusted fewerq r2 r3 r4 r5 r6 kx ks; do
 	sed "s/^/#   $q qemu| /" "/results/mpf-$q.qemu.log" | tail -n 3
 done
