@@ -25,6 +25,8 @@ PKGS=(
 	pciutils socat jq iputils-ping udev
 	# userspace unit tests and the fuzzer
 	clang libclang-rt-14-dev
+	# the host QEMU's backtrace when it dies of a signal (tests/vm/run-l1.sh)
+	gdb
 )
 
 if [ "$(id -u)" != 0 ]; then

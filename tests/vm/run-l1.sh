@@ -203,7 +203,7 @@ mac5=00
 [ "$host" = b ] && mac5=0b
 machine=(
 	-L /usr/share/seabios -L /usr/share/qemu
-	-M q35,kernel-irqchip=split -accel tcg,thread=multi,tb-size=1024
+	-M q35,kernel-irqchip=split,dump-guest-core=off -accel tcg,thread=multi,tb-size=1024
 	-cpu max -smp 2 -m "$mem"
 	-device intel-iommu,intremap=on,caching-mode=on
 	-device pcie-root-port,id=rp1,chassis=1,bus=pcie.0,addr=0x10
@@ -292,9 +292,19 @@ fi
 # Boot, overlay set-up and power-off take well under 4 minutes even on a
 # loaded machine, and a test that reaches its limit gets 30 s more for the
 # hang report (l1-stage2.sh); the rest is the test's own budget.
+# The host QEMU is code under test: if it dies of a signal, its core
+# (without guest memory: dump-guest-core=off) gives the backtrace
+# (qemu_backtrace).  A core_pattern that is a plain name puts the core in
+# QEMU's working directory, the results; one that pipes to a handler
+# (systemd-coredump, apport) keeps it from us.
+rm -f "$results"/core "$results"/core.* "$results/qemu-crash.txt"
 qrc=0
-timeout -k 10 $((tmo + 300)) "${cmd[@]}" -serial file:"$results/console.log" \
-	-display none -monitor none </dev/null >"$results/qemu.log" 2>&1 &
+(
+	cd "$results"
+	ulimit -c unlimited 2>/dev/null || true
+	exec timeout -k 10 $((tmo + 300)) "${cmd[@]}" -serial file:"$results/console.log" \
+		-display none -monitor none </dev/null >"$results/qemu.log" 2>&1
+) &
 qpid=$!
 # An L1 that has not reached its test after L1_BOOT_TIMEOUT seconds will
 # not (e.g. a vCPU that stopped taking timer interrupts): stop it then,
@@ -474,11 +484,41 @@ if [ -f "$results/rc" ]; then
 	verdict fail "test exited with status $rc${rep:+; kernel log: ${rep#*] }}"
 fi
 
+# qemu_backtrace - after the host QEMU died of a signal: every thread's
+# backtrace from its core into RESULTS/qemu-crash.txt (the core itself
+# goes: it holds QEMU's translation cache, a gigabyte), and the crashing
+# thread's first frames on stdout, one line
+qemu_backtrace() {
+	local core pat
+	core=$(ls -t "$results"/core "$results"/core.* 2>/dev/null | head -n 1)
+	if [ -z "$core" ]; then
+		pat=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
+		echo "no core (core_pattern '$pat')"
+		return
+	fi
+	if ! command -v gdb >/dev/null; then
+		echo "core kept in $core, no gdb to read it"
+		return
+	fi
+	timeout 300 gdb -q -batch -ex 'bt 12' -ex 'echo ---- all threads\n' \
+		-ex 'info threads' -ex 'thread apply all bt 40' -ex 'echo ---- locals\n' \
+		-ex 'bt full 8' "$qemu" "$core" > "$results/qemu-crash.txt" 2>&1
+	rm -f "$core"
+	log "the host QEMU's backtrace (all threads in $results/qemu-crash.txt):"
+	# (gdb shows frame 0 once on loading the core, once in the backtrace)
+	sed -n '1,/^---- all threads/p' "$results/qemu-crash.txt" | grep -E '^(Program|#)' |
+		awk '!seen[$0]++' >&2
+	sed -n '1,/^---- all threads/p' "$results/qemu-crash.txt" | grep -E '^#[0-9]+ ' |
+		awk '!seen[$0]++' | head -n 3 |
+		sed -E 's/^#[0-9]+ +(0x[0-9a-f]+ in )?//; s/ \(.*\) (at|from) / at /' | paste -sd'<' |
+		sed 's/</ < /g'
+}
+
 tail_console
 # The host QEMU is code under test (the model, patches/qemu): dying of a
 # signal is a failure, whatever it names.
 case $qrc in 132|134|135|136|139)
-	verdict fail "host QEMU died (exit $qrc)" ;;
+	verdict fail "host QEMU died (exit $qrc): $(qemu_backtrace)" ;;
 esac
 if [ "$stopped" = 1 ]; then
 	verdict fail "stopped by the caller (tests/run.sh's suite deadline) after $SECONDS s"
