@@ -422,9 +422,7 @@ l2_go() {
 # /results/sus.rx.  A datagram is sent again for up to a minute, so that a
 # stream outlasts a migration's downtime; each waits 50 ms after an
 # acknowledged one (at most 20 a second each way: under TCG more, or a
-# larger memory verifier, slowed every migration down by half, and
-# every system call in L2 is a chance for the rare double fault at
-# entry_SYSCALL_64 that the soak run met, Documentation/testing.rst).  The
+# larger memory verifier, slowed every migration down by half).  The
 # receivers skip frames of other flows (L2UDP_OTHERS=skip): the segment
 # carries the migration's own TCP stream between the hosts, whose frames
 # can have the streams' length; every frame of a stream's own flow is
