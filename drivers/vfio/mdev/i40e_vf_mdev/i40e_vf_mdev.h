@@ -388,6 +388,7 @@ bool i40e_vf_mdev_reeval_stats(struct i40e_vf_mdev_dev *idev,
 
 /* Migration (mig.c, mig_engine.c; the engine's own header is mig_engine.h) */
 int i40e_vf_mdev_mig_init(struct i40e_vf_mdev_dev *idev);
+void i40e_vf_mdev_mig_detach(struct i40e_vf_mdev_dev *idev);
 void i40e_vf_mdev_mig_release(struct i40e_vf_mdev_dev *idev);
 int i40e_vf_mdev_mig_open(struct i40e_vf_mdev_dev *idev);
 bool i40e_vf_mdev_mig_offered(struct i40e_vf_mdev_dev *idev);

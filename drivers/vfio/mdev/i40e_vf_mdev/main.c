@@ -243,6 +243,7 @@ static int i40e_vf_mdev_pci_probe(struct pci_dev *pdev,
 
 err_unregister:
 	vfio_pci_core_unregister_device(&idev->core_device);
+	i40e_vf_mdev_mig_detach(idev);
 	vfio_put_device(&idev->core_device.vdev);
 	/* mdev_register_parent() may have added and put the type's kobject */
 	i40e_vf_mdev_retire(parent);
@@ -281,6 +282,8 @@ static void i40e_vf_mdev_pci_remove(struct pci_dev *pdev)
 	WARN_ON(parent->mdev || parent->opened);
 
 	vfio_pci_core_unregister_device(vdev);
+	/* before the PF frees the VF, which the release may come after */
+	i40e_vf_mdev_mig_detach(idev);
 	vfio_put_device(&vdev->vdev);
 	parent->idev = NULL;
 	i40e_vf_mdev_retire(parent);

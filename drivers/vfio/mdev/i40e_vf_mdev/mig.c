@@ -74,6 +74,32 @@ err_pf:
 }
 
 /**
+ * i40e_vf_mdev_mig_detach() - let go of the PF services before the VF goes
+ * @idev: the device, unregistered: closed, and no longer openable
+ *
+ * The VF's PCI remove runs while its PF frees its VFs, and the PF frees
+ * the VFs' structures once the remove has returned.  The vfio device can
+ * outlive the remove (an open device cdev keeps a reference on it until
+ * its file is put, after the close that let the remove go on), so its
+ * release is too late to tell the PF: the handle goes here.  Nothing
+ * calls the PF on a closed device; the engine and dirty tracking stay,
+ * without a PF, until the release.
+ */
+void i40e_vf_mdev_mig_detach(struct i40e_vf_mdev_dev *idev)
+{
+	struct i40e_vf_mdev_mig *mig = idev->mig;
+
+	if (!idev->pf)
+		return;
+	if (mig)
+		mutex_lock(&mig->state_mutex);
+	i40e_vf_mdev_pf_put(idev->pf);
+	idev->pf = NULL;
+	if (mig)
+		mutex_unlock(&mig->state_mutex);
+}
+
+/**
  * i40e_vf_mdev_mig_release() - free what i40e_vf_mdev_mig_init() set up
  * @idev: the device
  */

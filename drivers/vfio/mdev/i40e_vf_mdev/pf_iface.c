@@ -5,10 +5,10 @@
  * Binds to i40e's VF migration services at run time with symbol_get(), so
  * that the module loads against an i40e that does not have them.  Each
  * handle holds a reference on every symbol, which pins i40e, and is
- * attached to its VF in i40e from mdev creation to removal: i40e then keeps
- * the VF's virtchnl log.  i40e removal still works: unbinding the PF frees
- * its VFs, which unbinds this driver from them first and so drops the
- * handles.
+ * attached to its VF in i40e from the VF's binding to this driver to its
+ * unbinding (i40e_vf_mdev_mig_detach()): i40e then keeps the VF's virtchnl
+ * log.  Unbinding the PF still works: it frees its VFs, which unbinds this
+ * driver from them first and so drops the handles.
  *
  * The calls map one to one; this file only turns i40e's interface into
  * the module's, and says nothing of when they are made (mig_arcs.c).
