@@ -280,6 +280,49 @@ killed_destination() {
 		wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$U1/migration"
 	rx_tail_view dst $U2
 }
+# removed_destination - a migration of L2 from dst to a new destination
+# on U1's mdev, whose mdev the host removes in pre-copy, with its device
+# in RESUMING and part of the state loaded: the remove waits while QEMU
+# holds the device and the driver relays the request to QEMU (the
+# request IRQ; a device on a bus without hotplug stays); then the
+# destination QEMU is killed (SIGKILL): the remove completes, the
+# source's migration fails, L2 runs on in it, and U1's mdev, created
+# again on its VF, is a destination again (killed_source's).  Run with
+# MIG_REMOVE_DEST=yes (mig-pf-v2's debug run: KASAN and kmemleak over the
+# release of a half-loaded state).
+# dmesg_has TEXT - the kernel log has TEXT
+dmesg_has() { dmesg | grep -qF "$1"; }
+removed_destination() {
+	local n rm_pid
+	mig_start rr $U1 false 1048576 300
+	RR=$TO_PID
+	mig_wait dst 120 active completed failed cancelled
+	check "dst -> rr: the migration is active ($status)" test "$status" = active
+	check "rr: the destination's device is RESUMING" \
+		wait_for 30 grep -q '^state RESUMING' "$MDEV_DBG/$U1/migration"
+	( echo 1 > "/sys/bus/mdev/devices/$U1/remove" ) > /tmp/rr-remove.out 2>&1 &
+	rm_pid=$!
+	sleep 5
+	check "rr: the host's remove of the destination's mdev waits while QEMU holds it" \
+		kill -0 $rm_pid
+	check "rr: the driver relayed the remove to QEMU (request IRQ)" \
+		wait_for 30 dmesg_has "$VF0: Relaying device request to user"
+	grep -a 'vfio\|hotplug' /results/mpf-rr.qemu.log | tail -n 2 | sed 's/^/#   rr qemu| /'
+	kill -KILL $RR
+	wait $RR 2>/dev/null
+	check "rr: the remove completes once the destination QEMU is gone" \
+		wait_for 60 gone $rm_pid
+	wait $rm_pid
+	check "rr: the remove succeeded ($(cat /tmp/rr-remove.out))" test ! -s /tmp/rr-remove.out
+	check "rr: the mdev is gone" test ! -e "/sys/bus/mdev/devices/$U1"
+	mig_wait dst 120 failed completed cancelled
+	check "dst -> rr: failed with its destination removed ($status)" test "$status" = failed
+	check "L2 runs on in dst after its destination was removed" \
+		wait_for 60 more_replies dst $((n + 5))
+	check "the source driver is RUNNING" grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
+	check "the mdev created again on $VF0" mdev_create "$VF0" $U1
+	check "its driver is RUNNING" grep -q '^state RUNNING' "$MDEV_DBG/$U1/migration"
+}
 # killed_source NAME PID UUID TO_UUID - the last migration of L2, from
 # the QEMU NAME (on the mdev UUID) to a new destination on TO_UUID's,
 # paused before switchover (the VM stopped, the source device in
@@ -608,6 +651,7 @@ corrupted
 if [ "${MIG_ROUNDS:-4}" = 1 ]; then
 	check "iavf in L2 got no error from the PF" sh -c "! grep -a 'PF returned error' /results/mpf-dst.log"
 	check "iavf in L2 saw no VF reset it did not ask for" sh -c "! grep -aE 'L2-DMESG(-END)? .*[Rr]eset' /results/mpf-dst.log"
+	[ "${MIG_REMOVE_DEST:-}" = yes ] && removed_destination
 	sus_stop /results/mpf-dst.log
 	killed_source dst $DST $U2 $U1
 	check "remove both mdevs" sh -c "echo 1 > /sys/bus/mdev/devices/$U1/remove && echo 1 > /sys/bus/mdev/devices/$U2/remove"
@@ -633,7 +677,6 @@ refused() {
 	check "L2 runs on in the source after the refusal" \
 		wait_for 60 more_replies dst $((n + 5))
 }
-dmesg_has() { dmesg | grep -qF "$1"; }
 # The first PF's host administrator trusts VF 0, the second's does not
 # trust VF 1.
 check "host admin: VF 0 of the first PF trusted" ip link set "$PF_IF" vf 0 trust on
