@@ -259,18 +259,25 @@ cancel_in() {
 		rx_tail_view dst $U2
 	fi
 }
+# resuming NAME - mig_start of a migration of L2 from dst to a new QEMU
+# NAME on U1's mdev, held in pre-copy (1 MiB/s): the migration is active
+# and the destination's device RESUMING ($TO_PID: its QEMU; n: as
+# mig_start sets it)
+resuming() {
+	mig_start "$1" $U1 false 1048576 300
+	mig_wait dst 120 active completed failed cancelled
+	check "dst -> $1: the migration is active ($status)" test "$status" = active
+	check "$1: the destination's device is RESUMING" \
+		wait_for 30 grep -q '^state RESUMING' "$MDEV_DBG/$U1/migration"
+}
 # killed_destination - a migration of L2 from dst to a new destination on
 # U1's mdev, whose QEMU is killed (SIGKILL) in pre-copy, with its device in
 # RESUMING: the source's migration fails, L2 runs on in it, and both
 # drivers are back in RUNNING.
 killed_destination() {
 	local n
-	mig_start kx $U1 false 1048576 300
+	resuming kx
 	KX=$TO_PID
-	mig_wait dst 120 active completed failed cancelled
-	check "dst -> kx: the migration is active ($status)" test "$status" = active
-	check "kx: the destination's device is RESUMING" \
-		wait_for 30 grep -q '^state RESUMING' "$MDEV_DBG/$U1/migration"
 	kill -KILL $KX
 	wait $KX 2>/dev/null
 	mig_wait dst 120 failed completed cancelled
@@ -296,12 +303,8 @@ killed_destination() {
 dmesg_has() { dmesg | grep -qF "$1"; }
 removed_destination() {
 	local n rm_pid
-	mig_start rr $U1 false 1048576 300
+	resuming rr
 	RR=$TO_PID
-	mig_wait dst 120 active completed failed cancelled
-	check "dst -> rr: the migration is active ($status)" test "$status" = active
-	check "rr: the destination's device is RESUMING" \
-		wait_for 30 grep -q '^state RESUMING' "$MDEV_DBG/$U1/migration"
 	( echo 1 > "/sys/bus/mdev/devices/$U1/remove" ) > /tmp/rr-remove.out 2>&1 &
 	rm_pid=$!
 	sleep 5
