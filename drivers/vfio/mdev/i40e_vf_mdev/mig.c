@@ -83,20 +83,17 @@ err_pf:
  * its file is put, after the close that let the remove go on), so its
  * release is too late to tell the PF: the handle goes here.  Nothing
  * calls the PF on a closed device; the engine and dirty tracking stay,
- * without a PF, until the release.
+ * without a PF, until the release.  A no-op without the PF services.
  */
 void i40e_vf_mdev_mig_detach(struct i40e_vf_mdev_dev *idev)
 {
-	struct i40e_vf_mdev_mig *mig = idev->mig;
-
+	/* i40e_vf_mdev_mig_init() keeps the handle only with an engine */
 	if (!idev->pf)
 		return;
-	if (mig)
-		mutex_lock(&mig->state_mutex);
+	mutex_lock(&idev->mig->state_mutex);
 	i40e_vf_mdev_pf_put(idev->pf);
 	idev->pf = NULL;
-	if (mig)
-		mutex_unlock(&mig->state_mutex);
+	mutex_unlock(&idev->mig->state_mutex);
 }
 
 /**
