@@ -107,6 +107,8 @@ pci_bind() { # BDF DRIVER
 	[ "$(pci_driver "$1")" = "$2" ]
 }
 pci_netdev() { ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -n 1; }
+# has_netdev BDF - the PCI function has a network interface (for wait_for)
+has_netdev() { [ -n "$(pci_netdev "$1")" ]; }
 
 # The traffic peer: a NIC kept in L1 (02:00.0 by default), moved into a
 # network namespace "peer" with address 10.0.0.1/24.
@@ -114,7 +116,7 @@ PEER_BDF=${PEER_BDF:-0000:02:00.0}
 setup_peer() {
 	local ifc
 	modprobe e1000e
-	wait_for 20 test -n "$(pci_netdev "$PEER_BDF")" || return 1
+	wait_for 20 has_netdev "$PEER_BDF" || return 1
 	ifc=$(pci_netdev "$PEER_BDF")
 	ip netns add peer
 	ip link set "$ifc" netns peer
@@ -137,7 +139,7 @@ pair_other() { case "$I40EVFM_HOST" in a) echo b ;; *) echo a ;; esac; }
 pair_net_up() {
 	local ifc
 	modprobe e1000e
-	wait_for 20 test -n "$(pci_netdev "$PAIR_BDF")" || return 1
+	wait_for 20 has_netdev "$PAIR_BDF" || return 1
 	ifc=$(pci_netdev "$PAIR_BDF")
 	ip addr add "$(pair_ip "$I40EVFM_HOST")/24" dev "$ifc" &&
 		ip link set "$ifc" up
@@ -298,6 +300,8 @@ XL710_PF2=${XL710_PF2:-0000:04:00.0}
 xl710_vf_bdf() { # N [PF] - BDF of VF N of PF (from its virtfnN link)
 	basename "$(readlink "/sys/bus/pci/devices/${2:-$XL710_PF}/virtfn$1")"
 }
+# has_vf N [PF] - VF N of PF exists (for wait_for)
+has_vf() { [ -n "$(xl710_vf_bdf "$@")" ]; }
 
 # xl710_load_i40e - load i40e: the one with the PF services for VF
 # migration (patches/kernel) that scripts/build-modules.sh built for
@@ -329,7 +333,7 @@ xl710_pf2_up() { xl710_netdev_up $XL710_PF2 PF2_IF; }
 # $VAR) up with carrier, with address ADDR if given
 xl710_netdev_up() {
 	local ifc
-	wait_for 30 test -n "$(pci_netdev "$1")" || return 1
+	wait_for 30 has_netdev "$1" || return 1
 	ifc=$(pci_netdev "$1")
 	printf -v "$2" '%s' "$ifc"
 	if [ -n "${3:-}" ]; then
@@ -345,7 +349,7 @@ xl710_vfs() {
 	local pf=${2:-$XL710_PF}
 	echo 0 > /sys/bus/pci/devices/$pf/sriov_drivers_autoprobe
 	echo "$1" > /sys/bus/pci/devices/$pf/sriov_numvfs || return 1
-	wait_for 20 test -n "$(xl710_vf_bdf $(($1 - 1)) "$pf")"
+	wait_for 20 has_vf $(($1 - 1)) "$pf"
 }
 
 # L2 traffic through a NIC given to L2: first the peer (netns "peer",

@@ -389,7 +389,7 @@ vm_running() { qmp "$1" '{"execute":"query-status"}' | grep -q '"status": *"runn
 reeval_stat() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DBG/$1/reeval"; }
 # dma_logged UUID - QEMU tracked the VF's writes through DMA logging
 # (started at least once), not through type1's pins
-dma_logged() { [ "$(awk '$1 == "starts" { print $2 }' "$MDEV_DBG/$1/dirty")" -gt 0 ] 2>/dev/null; }
+dma_logged() { [ "$(dirty_stat "$1" starts)" -gt 0 ] 2>/dev/null; }
 # rx_tail_above UUID N - more than N Rx tail writes trapped
 rx_tail_above() { [ "$(trap_count "$1" rx_tail)" -gt "$2" ]; }
 lent_mapped() {

@@ -489,7 +489,7 @@ fi
 # goes: it holds QEMU's translation cache, a gigabyte), and the crashing
 # thread's first frames on stdout, one line
 qemu_backtrace() {
-	local core pat
+	local core pat bt
 	core=$(ls -t "$results"/core "$results"/core.* 2>/dev/null | head -n 1)
 	if [ -z "$core" ]; then
 		pat=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
@@ -504,12 +504,13 @@ qemu_backtrace() {
 		-ex 'info threads' -ex 'thread apply all bt 40' -ex 'echo ---- locals\n' \
 		-ex 'bt full 8' "$qemu" "$core" > "$results/qemu-crash.txt" 2>&1
 	rm -f "$core"
+	# the crashing thread's lines (gdb shows frame 0 once on loading the
+	# core, once in the backtrace)
+	bt=$(sed -n '1,/^---- all threads/p' "$results/qemu-crash.txt" | grep -E '^(Program|#)' |
+		awk '!seen[$0]++')
 	log "the host QEMU's backtrace (all threads in $results/qemu-crash.txt):"
-	# (gdb shows frame 0 once on loading the core, once in the backtrace)
-	sed -n '1,/^---- all threads/p' "$results/qemu-crash.txt" | grep -E '^(Program|#)' |
-		awk '!seen[$0]++' >&2
-	sed -n '1,/^---- all threads/p' "$results/qemu-crash.txt" | grep -E '^#[0-9]+ ' |
-		awk '!seen[$0]++' | head -n 3 |
+	echo "$bt" >&2
+	echo "$bt" | grep -E '^#[0-9]+ ' | head -n 3 |
 		sed -E 's/^#[0-9]+ +(0x[0-9a-f]+ in )?//; s/ \(.*\) (at|from) / at /' | paste -sd'<' |
 		sed 's/</ < /g'
 }

@@ -133,7 +133,7 @@ check "rebind VF" mdev_bind "$VF"
 echo "# --- disabling SR-IOV on the PF"
 reenable() {
 	echo 2 > /sys/bus/pci/devices/$XL710_PF/sriov_numvfs &&
-		wait_for 20 test -n "$(xl710_vf_bdf 1)" && mdev_bind "$(xl710_vf_bdf 0)" &&
+		wait_for 20 has_vf 1 && mdev_bind "$(xl710_vf_bdf 0)" &&
 		mdev_bind "$(xl710_vf_bdf 1)"
 }
 check "create" mdev_create "$VF" $U
@@ -199,7 +199,7 @@ echo "$XL710_PF" > /sys/bus/pci/drivers_probe
 check "PF bound to pci-pf-stub" test "$(pci_driver $XL710_PF)" = pci-pf-stub
 echo 0 > /sys/bus/pci/devices/$XL710_PF/sriov_drivers_autoprobe
 check "1 VF under pci-pf-stub" sh -c "echo 1 > /sys/bus/pci/devices/$XL710_PF/sriov_numvfs"
-wait_for 20 test -n "$(xl710_vf_bdf 0)"
+wait_for 20 has_vf 0
 VF=$(xl710_vf_bdf 0)
 T=$(mdev_type_dir "$VF")
 check "the VF binds (it is a 700-series VF)" mdev_bind "$VF"

@@ -66,7 +66,7 @@ transfer_check "PF -> peer after the garbage" - peer 10.0.0.1 5702 3000000
 
 # Give VF0 back to iavf: the vfio release FLR + the PF's VF reset recover it.
 check "VF0 back to iavf" pci_bind "$vf" iavf
-check "VF0 netdev" wait_for 60 test -n "$(pci_netdev "$vf")"
+check "VF0 netdev" wait_for 60 has_netdev "$vf"
 vif=$(pci_netdev "$vf")
 ip netns add v0
 ip link set "$vif" netns v0

@@ -14,7 +14,7 @@
 check "peer NIC in netns" setup_peer
 check "modprobe i40e" modprobe i40e
 check "i40e bound to the model's PF" wait_for 30 test "$(pci_driver $XL710_PF)" = i40e
-check "PF netdev registered" wait_for 30 test -n "$(pci_netdev $XL710_PF)"
+check "PF netdev registered" wait_for 30 has_netdev "$XL710_PF"
 pf=$(pci_netdev $XL710_PF)
 ip addr add 10.0.0.10/24 dev "$pf"
 ip link set "$pf" up

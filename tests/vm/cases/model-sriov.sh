@@ -47,7 +47,7 @@ vf_setup() {
 	bdf=$(xl710_vf_bdf "$n")
 	ip netns add "v$n" 2>/dev/null
 	if [ -z "$(ip -n "v$n" -o link show | grep -v ' lo:')" ]; then
-		wait_for 30 test -n "$(pci_netdev "$bdf")" || return 1
+		wait_for 30 has_netdev "$bdf" || return 1
 		ifc=$(pci_netdev "$bdf")
 		ip link set "$ifc" netns "v$n" || return 1
 	fi

@@ -30,7 +30,7 @@ modprobe vfio-pci
 modprobe kvm_amd
 sys=$(test_prog l2-syscall) || die "cannot build l2-syscall"
 check "peer NIC in netns" setup_peer
-wait_for 20 sh -c "ls /sys/bus/pci/devices/$BDF/net | grep -q ."
+wait_for 20 has_netdev "$BDF"
 mac=$(cat "/sys/bus/pci/devices/$BDF/net/$(pci_netdev "$BDF")/address")
 check "the MAC of $BDF ($mac)" test -n "$mac"
 check "bind $BDF to vfio-pci" pci_bind "$BDF" vfio-pci
