@@ -16,7 +16,8 @@
  * whole interface; they are exported in the I40E_VF_MIG namespace.
  *
  * A user attaches to one VF with i40e_vf_mig_get() while it owns the VF
- * (its driver is bound to the VF) and detaches with i40e_vf_mig_put().
+ * (its driver is bound to the VF) and detaches with i40e_vf_mig_put(), at
+ * the latest when its driver is unbound from the VF.
  * From attach on, i40e keeps a bounded log of the virtchnl requests the VF
  * made that succeeded and that shape the VF (resources, queues, vectors,
  * filters, RSS, offloads); a VF reset clears it, as it clears the VF.
