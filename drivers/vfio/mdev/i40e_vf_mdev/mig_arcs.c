@@ -108,6 +108,29 @@ static int i40e_vf_mdev_mig_save_start(struct i40e_vf_mdev_mig *mig,
 	return ret;
 }
 
+/**
+ * i40e_vf_mdev_mig_resume_lost() - the VF being resumed was reset
+ * @mig: the engine, in RESUMING: the session's lock is held, the session
+ *	not ended
+ *
+ * For the data_fd's writes, which do not take state_mutex: while the
+ * session lives the VF stays quiesced with the reset count recorded when
+ * it was stopped (an arc or a device reset ends the session first).  A
+ * VF reset since then (a PF reset, say) lost what the PF needs to load the
+ * state, so the stream is refused while the source still has the VM,
+ * rather than at the arc to STOP, after the switchover.
+ *
+ * Return: true if the VF was reset since it was stopped.
+ */
+bool i40e_vf_mdev_mig_resume_lost(struct i40e_vf_mdev_mig *mig)
+{
+	if (!i40e_vf_mdev_mig_pf_lost(mig))
+		return false;
+	dev_err_ratelimited(i40e_vf_mdev_mig_dev(mig),
+			    "RESUMING: the VF was reset during migration, its state is lost: stream refused\n");
+	return true;
+}
+
 /*
  * One arc, @mig->state -> @next.  On success the engine is in @next; on
  * failure in @mig->state, or ERROR if what was done could not be undone.

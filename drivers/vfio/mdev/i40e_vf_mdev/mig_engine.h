@@ -144,6 +144,7 @@ void i40e_vf_mdev_mig_stats(struct i40e_vf_mdev_mig *mig,
 			    struct i40e_vf_mdev_mig_stats *st);
 
 /* mig_arcs.c */
+bool i40e_vf_mdev_mig_resume_lost(struct i40e_vf_mdev_mig *mig);
 int i40e_vf_mdev_mig_set_state_locked(struct i40e_vf_mdev_mig *mig,
 				      enum vfio_device_mig_state target,
 				      struct file **filp);

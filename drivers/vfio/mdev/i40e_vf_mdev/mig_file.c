@@ -140,6 +140,9 @@ static ssize_t i40e_vf_mdev_mig_resume_write(struct file *filp,
 	mutex_lock(&sess->lock);
 	if (sess->disabled) {
 		ret = -ENODEV;
+	} else if (i40e_vf_mdev_mig_resume_lost(sess->mig)) {
+		/* Refused while the source still has the VM */
+		ret = -EIO;
 	} else {
 		tail = i40e_vf_mdev_parser_tail(p, &room);
 		if (p->err || len > room) {
