@@ -18,7 +18,10 @@
 #      a migration fails at its start (EAGAIN), starts nothing, QEMU
 #      says why, and L2 runs on;
 #   1. U1 -> U2: before, iavf brings the VF up and pings the peer;
-#      during, L2 pings every 0.2 s (losses printed); after, on the
+#      during, L2 pings every 0.2 s (losses printed) and, with QEMU 10
+#      (v2), a program makes bad calls on both QEMUs' device fd and
+#      data_fd (tests/vm/progs/mig_poke.c), each of which must fail as
+#      the uAPI says; after, on the
 #      destination, the whole verified traffic of l2_traffic_start (UDP
 #      stream checked frame by frame, TCP both ways by md5); the
 #      destination PF shows its VF as the source PF showed the source's
@@ -46,7 +49,15 @@
 #      says why): L2 runs on in the source each time; a cancel in
 #      pre-copy ends the save's claim on the Rx tail page (lent again to
 #      a consumer), one past STOP_COPY keeps it;
-#   (MIG_ROUNDS=1 goes on with the last step of 6.)
+#   (MIG_ROUNDS=1 goes on with the last step of 6; before it, with
+#   MIG_REMOVE_DEST=yes, the destination's mdev removed in RESUMING; with
+#   MIG_RESETS=yes, the source's VF reset in PRE_COPY (the migration
+#   fails); with MIG_PF_GONE=yes, SR-IOV off on the destination's PF in
+#   RESUMING (it fails) and the source's PF unbound from i40e in
+#   STOP_COPY (it completes); with MIG_RESETS=yes, the destination's PF
+#   reset in RESUMING (it fails, the source runs on): removed_destination,
+#   reset_in_precopy, pf_gone_destination, pf_gone_source,
+#   reset_in_resuming.)
 #   4. refusals, each while the source still runs, with the difference
 #      named in the kernel log, and L2 running on in the source: a
 #      destination whose host administrator trusts the VF (the source's
@@ -270,6 +281,16 @@ resuming() {
 	check "$1: the destination's device is RESUMING" \
 		wait_for 30 grep -q '^state RESUMING' "$MDEV_DBG/$U1/migration"
 }
+# source_runs_on NAME WHY - the migration of L2 from dst to the QEMU NAME
+# failed (WHY), L2 runs on in dst, and the source's driver is RUNNING (n:
+# dst's ping replies when the migration started, as mig_start sets it)
+source_runs_on() {
+	mig_wait dst 120 failed completed cancelled
+	check "dst -> $1: failed $2 ($status)" test "$status" = failed
+	check "L2 runs on in dst after the failed migration to $1" \
+		wait_for 60 more_replies dst $((n + 5))
+	check "the source driver is RUNNING" grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
+}
 # killed_destination - a migration of L2 from dst to a new destination on
 # U1's mdev, whose QEMU is killed (SIGKILL) in pre-copy, with its device in
 # RESUMING: the source's migration fails, L2 runs on in it, and both
@@ -280,11 +301,7 @@ killed_destination() {
 	KX=$TO_PID
 	kill -KILL $KX
 	wait $KX 2>/dev/null
-	mig_wait dst 120 failed completed cancelled
-	check "dst -> kx: failed with its destination QEMU killed ($status)" test "$status" = failed
-	check "L2 runs on in dst after its destination was killed" \
-		wait_for 60 more_replies dst $((n + 5))
-	check "the source driver is RUNNING" grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
+	source_runs_on kx "with its destination QEMU killed"
 	check "the killed destination's driver is RUNNING" \
 		wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$U1/migration"
 	rx_tail_view dst $U2
@@ -320,13 +337,210 @@ removed_destination() {
 	wait $rm_pid
 	check "rr: the remove succeeded ($(cat /tmp/rr-remove.out))" test ! -s /tmp/rr-remove.out
 	check "rr: the mdev is gone" test ! -e "/sys/bus/mdev/devices/$U1"
-	mig_wait dst 120 failed completed cancelled
-	check "dst -> rr: failed with its destination removed ($status)" test "$status" = failed
-	check "L2 runs on in dst after its destination was removed" \
-		wait_for 60 more_replies dst $((n + 5))
-	check "the source driver is RUNNING" grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
+	source_runs_on rr "with its destination removed"
 	check "the mdev created again on $VF0" mdev_create "$VF0" $U1
 	check "its driver is RUNNING" grep -q '^state RUNNING' "$MDEV_DBG/$U1/migration"
+}
+# other_of UUID - of U1 and U2, the one that is not UUID
+other_of() { if [ "$1" = "$U1" ]; then echo "$U2"; else echo "$U1"; fi; }
+# vf_of / pf_of UUID - the VF and the PF of U1's or U2's mdev
+vf_of() { if [ "$1" = "$U1" ]; then echo "$VF0"; else echo "$VF1"; fi; }
+pf_of() { if [ "$1" = "$U1" ]; then echo "$XL710_PF"; else echo "$XL710_PF2"; fi; }
+# resets_seen NAME - iavf's reset messages on NAME's console;
+# more_resets NAME N - more than N
+resets_seen() { grep -acE 'L2-DMESG .*[Rr]eset' "/results/mpf-$1.log"; }
+more_resets() { [ "$(resets_seen "$1")" -gt "$2" ]; }
+# Resets during a migration (MIG_RESETS=yes: mig-pf-v2's debug run).
+# reset_in_precopy - a migration of L2 from dst to a new destination on
+# U1's mdev, held in pre-copy; the host resets the source's VF (an FLR
+# through sysfs): the source's driver starts over in RUNNING and ends the
+# save, iavf in L2 sees the reset and recovers; once RAM is sent, QEMU
+# finds the save gone (its data_fd reads ENODEV, or, at the switchover,
+# the driver returns a new data_fd from RUNNING's path to STOP_COPY:
+# "data_fd out of sync", and QEMU resets the device) and fails the
+# migration; L2 runs on in dst, the destination QEMU gives up, and both
+# drivers are back in RUNNING.
+reset_in_precopy() {
+	local n r pid
+	resuming fp
+	pid=$TO_PID
+	r=$(resets_seen dst)
+	check "dst: the source's device is PRE_COPY" grep -q '^state PRE_COPY' "$MDEV_DBG/$U2/migration"
+	check "dst: the host resets the source's VF in PRE_COPY (FLR through sysfs)" \
+		sh -c "echo 1 > /sys/bus/pci/devices/$VF1/reset"
+	check "dst: the source's driver starts over in RUNNING" \
+		wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
+	check "dst: iavf in L2 saw the reset" wait_for 60 more_resets dst "$r"
+	check "dst: L2 pings the peer after the reset" wait_for 120 more_replies dst $((n + 5))
+	qmp dst '{"execute":"migrate-set-parameters","arguments":{"max-bandwidth":1073741824}}' > /dev/null
+	mig_wait dst 300 failed completed cancelled
+	check "dst -> fp: failed, the source's VF was reset in PRE_COPY ($status)" test "$status" = failed
+	grep -a 'vfio\|migrat' /results/mpf-dst.qemu.log | tail -n 2 | sed 's/^/#   dst qemu| /'
+	[ "$status" = failed ] || qemu_stuck "$DST" $U2 $U1
+	qmp dst '{"execute":"cont"}' > /dev/null
+	n=$(replies dst)
+	check "L2 runs on in dst" wait_for 60 more_replies dst $((n + 5))
+	check "the source driver is RUNNING" grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
+	check "fp: the destination QEMU gives up" wait_for 60 gone $pid
+	wait $pid 2>/dev/null
+	check "fp: its driver is RUNNING" wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$U1/migration"
+}
+# reset_in_resuming NAME UUID TO_UUID - a migration of L2 from the QEMU
+# NAME (on the mdev UUID) to a new QEMU fr on TO_UUID's, held in pre-copy
+# with the destination's device RESUMING (return path on); the host resets
+# the destination's PF (i40e's debugfs pfr), which resets its VF: what the
+# PF recorded of that VF for the load is gone.  The destination's driver
+# refuses the device's state when it comes, at the switchover ("its state
+# is lost"), so the migration fails while the source still has the VM: L2
+# runs on in NAME with no reset seen, fr gives up, and its driver is back
+# in RUNNING.
+reset_in_resuming() {
+	local n r l0 rp
+	rp='{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"return-path","state":true}]}}'
+	incoming fr "$3"
+	FR=$!
+	qmp fr "$rp" > /dev/null
+	n=$(replies "$1") r=$(resets_seen "$1")
+	qmp "$1" "$rp" '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"pause-before-switchover","state":false}]}}' \
+		'{"execute":"migrate-set-parameters","arguments":{"downtime-limit":300,"max-bandwidth":1048576}}' \
+		'{"execute":"migrate","arguments":{"uri":"unix:/tmp/fr.sock"}}' > /dev/null
+	mig_wait "$1" 120 active completed failed cancelled
+	check "$1 -> fr: the migration is active ($status)" test "$status" = active
+	check "fr: the destination's device is RESUMING" \
+		wait_for 30 grep -q '^state RESUMING' "$MDEV_DBG/$3/migration"
+	l0=$(dmesg | grep -c 'its state is lost: stream refused')
+	check "fr: the host resets the destination's PF (i40e's debugfs pfr)" \
+		sh -c "echo pfr > /sys/kernel/debug/i40e/$(pf_of "$3")/command"
+	sleep 5
+	qmp "$1" "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":${MIG_DOWNTIME_MS:-2000000},\"max-bandwidth\":1073741824}}" > /dev/null
+	mig_wait "$1" 300 failed completed cancelled
+	check "$1 -> fr: failed, the destination's VF was reset in RESUMING ($status)" test "$status" = failed
+	check "fr: its driver refused the state, the VF's being lost" \
+		sh -c "[ \$(dmesg | grep -c 'its state is lost: stream refused') -gt $l0 ]"
+	grep -a 'vfio\|migrat\|load' /results/mpf-fr.qemu.log | tail -n 3 | sed 's/^/#   fr qemu| /'
+	qmp "$1" '{"execute":"cont"}' > /dev/null
+	check "L2 runs on in $1" wait_for 60 more_replies "$1" $((n + 5))
+	check "$1: iavf in L2 saw no reset" test "$(resets_seen "$1")" = "$r"
+	check "the source driver is RUNNING" \
+		wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$2/migration"
+	check "fr: the destination QEMU gives up" wait_for 60 gone $FR
+	wait $FR 2>/dev/null
+	check "fr: its driver is RUNNING" \
+		wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$3/migration"
+}
+# The PF going away under a migration (MIG_PF_GONE=yes: mig-pf-v2's
+# debug run).  i40e tells the VF's driver first (I40E_VF_MIG_EV_DETACH),
+# every PF-services call fails from then on, and the VF's removal waits
+# while QEMU holds its mdev, the driver relaying the request to QEMU
+# (Documentation/pf-services.rst, "Failures during a migration").
+# relays - the driver's relayed device requests in the kernel log so far;
+# more_relays N - more than N
+relays() { dmesg | grep -c 'Relaying device request to user'; }
+more_relays() { [ "$(relays)" -gt "$1" ]; }
+# vfs_again PF N VAR UUID - the PF's VFs created again (2), VF N bound to
+# the driver and the mdev UUID created on it, with the PF services and
+# RUNNING; its BDF in $VAR
+vfs_again() {
+	local vf
+	xl710_vfs 2 "$1" || return 1
+	vf=$(xl710_vf_bdf "$2" "$1")
+	printf -v "$3" '%s' "$vf"
+	mdev_bind "$vf" && mdev_create "$vf" "$4" &&
+		grep -q '^pf_services yes' "$MDEV_DBG/$4/migration" &&
+		grep -q '^state RUNNING' "$MDEV_DBG/$4/migration"
+}
+# loaded_is UUID STATE - the driver of UUID loaded STATE ("LENGTH CRC32")
+loaded_is() { [ "$(loaded_state "$1")" = "$2" ]; }
+# pf2_again - the second PF bound to i40e again, its netdev up
+pf2_again() {
+	echo "$XL710_PF2" > /sys/bus/pci/drivers/i40e/bind && xl710_pf2_up
+}
+# pf_gone_destination - a migration of L2 from dst to a new destination
+# on U1's mdev (VF 0 of the first PF), held in pre-copy with the
+# destination's device RESUMING; the host disables SR-IOV on the first PF
+# (sriov_numvfs 0): the removal of VF 0 waits while the destination QEMU
+# holds its mdev; once that QEMU is killed, SR-IOV goes off, the source's
+# migration fails and L2 runs on in it; the first PF's VFs created again,
+# VF 0 bound and U1's mdev on it are pf_gone_source's destination.
+pf_gone_destination() {
+	local n pid r0
+	resuming pd
+	PD=$TO_PID
+	r0=$(relays)
+	( echo 0 > "/sys/bus/pci/devices/$XL710_PF/sriov_numvfs" ) > /tmp/pd-sriov.out 2>&1 &
+	pid=$!
+	sleep 5
+	check "pd: SR-IOV off on the destination's PF waits while QEMU holds the VF's mdev" \
+		kill -0 $pid
+	check "pd: the driver relayed the VF's removal to QEMU" wait_for 30 more_relays "$r0"
+	kill -KILL $PD
+	wait $PD 2>/dev/null
+	check "pd: SR-IOV goes off once the destination QEMU is gone" wait_for 60 gone $pid
+	wait $pid
+	check "pd: sriov_numvfs 0 succeeded ($(cat /tmp/pd-sriov.out)), VF 0 and its mdev gone" \
+		sh -c "[ ! -s /tmp/pd-sriov.out ] && [ ! -e /sys/bus/pci/devices/$VF0 ] &&
+		       [ ! -e /sys/bus/mdev/devices/$U1 ]"
+	source_runs_on pd "with its destination's PF going away"
+	check "the first PF's VFs created again, VF 0 bound, U1 on it" \
+		vfs_again "$XL710_PF" 0 VF0 $U1
+}
+# pf_gone_source - a migration of L2 from dst (U2: VF 1 of the second PF)
+# to a new QEMU ps on U1's mdev, paused before switchover: the source's
+# device in STOP_COPY, its state saved.  The host unbinds the second PF
+# from i40e (i40e's remove of the PF, what an rmmod does: rmmod itself is
+# refused while the VF's driver holds the PF services): the removal of
+# VF 1 waits while the source QEMU holds its mdev.  The migration goes on
+# and completes (STOP_COPY needs nothing more of the PF): the destination
+# loaded the state the source saved, its PF shows its VF as the source's
+# did, L2 pings and its streams go on; once the source QEMU has quit,
+# i40e's remove completes.  The second PF bound to i40e again, its VFs
+# created again, VF 1 bound and U2's mdev on it: killed_source's
+# destination.
+pf_gone_source() {
+	local n pid r0 view snap saved
+	qmp dst '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"pause-before-switchover","state":true}]}}' \
+		'{"execute":"migrate-set-parameters","arguments":{"downtime-limit":2000000,"max-bandwidth":1073741824}}' > /dev/null
+	incoming ps $U1
+	PS=$!
+	view=$(vf_view $U2)
+	snap=$(sus_snap /results/mpf-dst.log)
+	qmp dst '{"execute":"migrate","arguments":{"uri":"unix:/tmp/ps.sock"}}' > /dev/null
+	mig_wait dst 120 pre-switchover completed failed cancelled
+	check "dst -> ps: the migration is pre-switchover ($status)" test "$status" = pre-switchover
+	check "dst: the source's device is STOP_COPY" grep -q '^state STOP_COPY' "$MDEV_DBG/$U2/migration"
+	r0=$(relays)
+	( echo "$XL710_PF2" > /sys/bus/pci/drivers/i40e/unbind ) > /tmp/ps-unbind.out 2>&1 &
+	pid=$!
+	sleep 5
+	check "ps: i40e's remove of the source's PF waits while QEMU holds the VF's mdev" \
+		kill -0 $pid
+	check "ps: the driver relayed the VF's removal to QEMU" wait_for 30 more_relays "$r0"
+	qmp dst '{"execute":"migrate-continue","arguments":{"state":"pre-switchover"}}' > /dev/null
+	mig_wait dst 120 completed failed cancelled
+	check "dst -> ps: completed with the source's PF going away ($status)" test "$status" = completed
+	saved=$(saved_state $U2)
+	# (the destination loads it when its VM starts, which can come after
+	# the source's report)
+	check "ps: the destination loaded the state the source saved ($saved)" \
+		wait_for 60 loaded_is $U1 "$saved"
+	n=$(replies ps)
+	quit_qemu dst $DST
+	check "ps: i40e's remove of the second PF completes once the source QEMU is gone" \
+		wait_for 60 gone $pid
+	wait $pid
+	check "ps: the unbind succeeded ($(cat /tmp/ps-unbind.out)), VF 1 and U2's mdev gone" \
+		sh -c "[ ! -s /tmp/ps-unbind.out ] && [ ! -e /sys/bus/pci/devices/$VF1 ] &&
+		       [ ! -e /sys/bus/mdev/devices/$U2 ]"
+	check "ps: the destination PF shows its VF as the source PF showed the source's" \
+		same_view "$view" "$(vf_view $U1)"
+	check "ps: L2 pings the peer" wait_for 120 more_replies ps $((n + 3))
+	sus_check ps /results/mpf-ps.log "$snap"
+	rx_tail_view ps $U1
+	check "ps: iavf in L2 got no error from the PF and saw no reset it did not ask for" \
+		sh -c "! grep -aE 'PF returned error|L2-DMESG .*[Rr]eset' /results/mpf-ps.log"
+	check "the second PF bound to i40e again, its netdev up" pf2_again
+	check "the second PF's VFs created again, VF 1 bound, U2 on it" \
+		vfs_again "$XL710_PF2" 1 VF1 $U2
 }
 # killed_source NAME PID UUID TO_UUID - the last migration of L2, from
 # the QEMU NAME (on the mdev UUID) to a new destination on TO_UUID's,
@@ -470,10 +684,31 @@ rv0=$(reeval_stat $U1 revokes) lent0=$(reeval_stat $U1 lent)
 rm -f /tmp/flood1.stop
 peer_flood "$mac0" /tmp/flood1.stop > /tmp/flood1.log &
 FLOOD=$!
+# v2 (QEMU 10): while the state moves, bad calls on both QEMUs' device fd
+# and data_fd (tests/vm/progs/mig_poke.c), copied with pidfd_getfd(2):
+# each fails as the uAPI says, and the migration goes on unaware
+if [ "$MIG_DEVOPT" != x-enable-migration=on ]; then
+	"$(test_prog mig_poke)" $SRC 120 > /results/poke-src.out 2>&1 &
+	POKE_SRC=$!
+	"$(test_prog mig_poke)" $DST 120 > /results/poke-dst.out 2>&1 &
+	POKE_DST=$!
+fi
 migrate src dst
 touch /tmp/flood1.stop
 wait $FLOOD
 check "src -> dst: migration completed (status: $status)" test "$status" = completed
+if [ -n "${POKE_SRC:-}" ]; then
+	for q in src dst; do
+		pid=POKE_${q^^}
+		wait "${!pid}"
+		rc=$?
+		sed "s/^/#   $q: /" "/results/poke-$q.out" | head -n 20
+		check "$q: bad calls on QEMU's device fd and data_fd during the migration all failed as the uAPI says ($(tail -n 1 "/results/poke-$q.out"))" \
+			test "$rc" = 0
+	done
+	check "src poked a save, dst a resume" \
+		sh -c "grep -q 'session SAVE' /results/poke-src.out && grep -q 'session RESUME' /results/poke-dst.out"
+fi
 echo "# frames for the guest during the migration: $(cat /tmp/flood1.log)"
 if consumer src; then
 	# (a page held out of the areas by step 0's failed claim was not
@@ -660,8 +895,21 @@ if [ "${MIG_ROUNDS:-4}" = 1 ]; then
 	check "iavf in L2 got no error from the PF" sh -c "! grep -a 'PF returned error' /results/mpf-dst.log"
 	check "iavf in L2 saw no VF reset it did not ask for" sh -c "! grep -aE 'L2-DMESG(-END)? .*[Rr]eset' /results/mpf-dst.log"
 	[ "${MIG_REMOVE_DEST:-}" = yes ] && removed_destination
-	sus_stop /results/mpf-dst.log
-	killed_source dst $DST $U2 $U1
+	[ "${MIG_RESETS:-}" = yes ] && reset_in_precopy
+	from=dst from_pid=$DST from_uuid=$U2
+	if [ "${MIG_PF_GONE:-}" = yes ]; then
+		pf_gone_destination
+		pf_gone_source
+		from=ps from_pid=$PS from_uuid=$U1
+	fi
+	[ "${MIG_RESETS:-}" = yes ] &&
+		reset_in_resuming $from $from_uuid "$(other_of $from_uuid)"
+	logs=()
+	for q in dst ps; do
+		[ -f "/results/mpf-$q.log" ] && logs+=("/results/mpf-$q.log")
+	done
+	sus_stop "${logs[@]}"
+	killed_source $from $from_pid $from_uuid "$(other_of $from_uuid)"
 	check "remove both mdevs" sh -c "echo 1 > /sys/bus/mdev/devices/$U1/remove && echo 1 > /sys/bus/mdev/devices/$U2/remove"
 	check "rmmod $MDEV_DRV" rmmod $MDEV_DRV
 	check_dmesg_clean
@@ -713,12 +961,10 @@ check "remove the mdev with 2 queue pairs" mdev_remove $U3
 # comes from the replay only, and is in the compared filter list), L2
 # pings the peer, plain and over VLAN 5, and the sustained streams and
 # the memory verifier went on.
-# other_mdev UUID - of U1 and U2, the one that is not UUID
-other_mdev() { if [ "$1" = "$U1" ]; then echo "$U2"; else echo "$U1"; fi; }
 # round TO - one migration from $from to a new QEMU TO on the other mdev
 round() {
 	local to=$1 to_uuid to_pid view snap
-	to_uuid=$(other_mdev "$from_uuid")
+	to_uuid=$(other_of "$from_uuid")
 	incoming "$to" $to_uuid
 	to_pid=$!
 	view=$(vf_view $from_uuid)
@@ -754,12 +1000,6 @@ check "iavf in L2 saw no VF reset it did not ask for" sh -c "! grep -aE 'L2-DMES
 # checks of every round.  Then a last migration paused before switchover
 # (the source's device in STOP_COPY, the destination's in RESUMING) whose
 # source QEMU is killed.
-vf_of() { if [ "$1" = "$U1" ]; then echo "$VF0"; else echo "$VF1"; fi; }
-pf_of() { if [ "$1" = "$U1" ]; then echo "$XL710_PF"; else echo "$XL710_PF2"; fi; }
-# resets_seen NAME - iavf's reset messages on NAME's console;
-# more_resets NAME N - more than N
-resets_seen() { grep -acE 'L2-DMESG .*[Rr]eset' "/results/mpf-$1.log"; }
-more_resets() { [ "$(resets_seen "$1")" -gt "$2" ]; }
 # reset_under WHAT CMD - the host runs CMD, a reset under the running VM:
 # iavf in L2 sees it and recovers, L2 pings the peer again
 reset_under() {
@@ -774,7 +1014,7 @@ reset_under "PF (i40e's debugfs pfr)" "echo pfr > /sys/kernel/debug/i40e/$(pf_of
 grep -a 'L2-DMESG' "/results/mpf-$from.log" | tail -n 8 | sed 's/^/#   /'
 round r6
 sus_stop /results/mpf-{src,dst,r2,r3,r4,r5,r6}.log
-killed_source $from $from_pid $from_uuid "$(other_mdev "$from_uuid")"
+killed_source $from $from_pid $from_uuid "$(other_of "$from_uuid")"
 for q in src dst trusted fewerq r2 r3 r4 r5 r6 kx ks; do
 	sed "s/^/#   $q qemu| /" "/results/mpf-$q.qemu.log" | tail -n 3
 done
