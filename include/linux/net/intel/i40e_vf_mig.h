@@ -20,8 +20,7 @@
  * the latest when its driver is unbound from the VF.
  * From attach on, i40e keeps a bounded log of the virtchnl requests the VF
  * made that succeeded and that shape the VF (resources, queues, vectors,
- * filters, RSS, offloads); a VF reset clears it as it clears the VF, but
- * for the virtchnl version, which i40e keeps.
+ * filters, RSS, offloads); a VF reset clears it, as it clears the VF.
  *
  * The migration states map onto the VFIO ones: i40e_vf_mig_quiesce()
  * stops the VF's queues (no more DMA, the RUNNING_P2P state) and records
