@@ -43,7 +43,8 @@
 #   one with another UUID, and the domain's XML rewritten for it goes with
 #   --xml and --persistent-xml; every migration to host a is made with
 #   --parallel (multifd; on a 10.0 machine type QEMU 10 sends the device
-#   state over the parallel connections too), and every later one to
+#   state over the parallel connections too, which host b, the source,
+#   sees in QEMU's trace), and every later one to
 #   host b with --xml naming host b's mdev.  At the end iavf in L2 saw no
 #   VF reset it did not ask for, the streams end with no frame wrong or
 #   given up, and both hosts end with the domain destroyed, the mdevs
@@ -214,9 +215,20 @@ if [ "$H" = b ]; then
 			check "migration $i: host a asks for the VM" pair_wait go-$i 300
 			saved=$(mig_stat "$U" saved)
 			view > "$PAIR/b.view"
+			# With --parallel on a 10.0 machine type, QEMU 10 sends
+			# the device's state over the multifd channels, from
+			# its own thread: that thread's first trace event
+			mt=$(grep -c 'vfio_save_complete_precopy_thread_start' "$QLOG")
+			[ "$LV_STACK" = modern ] &&
+				check "migration $i: QEMU's trace of its multifd device-state sender on" \
+					virsh qemu-monitor-command $DOM \
+					'{"execute":"trace-event-set-state","arguments":{"name":"vfio_save_complete_precopy_thread_start","enable":true}}'
 			pair_say ready-$i
 			pair_wait moved-$i 900 || { not_ok "migration $i: host a migrated the VM back"; gave_up; }
 			left_here "migration $i" "$U" "$saved"
+			[ "$LV_STACK" = modern ] &&
+				check "migration $i: QEMU sent the device's state over the multifd channels (its trace: $mt -> $(grep -c 'vfio_save_complete_precopy_thread_start' "$QLOG"))" \
+					test "$(grep -c 'vfio_save_complete_precopy_thread_start' "$QLOG")" -gt "$mt"
 		fi
 		pair_say checked-$i
 	done
