@@ -498,13 +498,10 @@ pf_gone_destination() {
 # destination.
 pf_gone_source() {
 	local n pid r0 view snap saved
-	qmp dst '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"pause-before-switchover","state":true}]}}' \
-		'{"execute":"migrate-set-parameters","arguments":{"downtime-limit":2000000,"max-bandwidth":1073741824}}' > /dev/null
-	incoming ps $U1
-	PS=$!
 	view=$(vf_view $U2)
 	snap=$(sus_snap /results/mpf-dst.log)
-	qmp dst '{"execute":"migrate","arguments":{"uri":"unix:/tmp/ps.sock"}}' > /dev/null
+	mig_start ps $U1 true 1073741824 2000000
+	PS=$TO_PID
 	mig_wait dst 120 pre-switchover completed failed cancelled
 	check "dst -> ps: the migration is pre-switchover ($status)" test "$status" = pre-switchover
 	check "dst: the source's device is STOP_COPY" grep -q '^state STOP_COPY' "$MDEV_DBG/$U2/migration"

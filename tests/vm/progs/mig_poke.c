@@ -51,8 +51,10 @@
 
 static int calls, unexpected;
 
-/* expect - the call returned RET with errno ERR; it must have failed with
- * one of the errnos in WANT (0-terminated) */
+/*
+ * expect - the call returned RET with errno ERR; it must have failed with
+ * one of the errnos in WANT (0-terminated)
+ */
 static void expect(const char *what, long ret, int err, const int *want)
 {
 	int i;
@@ -75,13 +77,32 @@ static void expect(const char *what, long ret, int err, const int *want)
 		expect(what, r_, errno, WANT(__VA_ARGS__));	\
 	} while (0)
 
+enum fd_kind { FD_OTHER, FD_DEVICE, FD_DATA };
+
+/* fd_kind - what the fd whose /proc link is PATH is */
+static enum fd_kind fd_kind(const char *path)
+{
+	char link[256];
+	ssize_t n;
+
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return FD_OTHER;
+	link[n] = '\0';
+	if (!strcmp(link, "anon_inode:[vfio-device]") ||
+	    !strncmp(link, "/dev/vfio/devices/", 18))
+		return FD_DEVICE;
+	if (!strcmp(link, "anon_inode:i40e_vf_mdev_mig"))
+		return FD_DATA;
+	return FD_OTHER;
+}
+
 /* find_fds - PID's VFIO device fd and its driver's data_fd, if it has both */
 static int find_fds(pid_t pid, int *dev, int *data)
 {
-	char path[300], link[256];
+	char path[300];
 	struct dirent *de;
 	DIR *d;
-	ssize_t n;
 
 	*dev = *data = -1;
 	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
@@ -90,15 +111,16 @@ static int find_fds(pid_t pid, int *dev, int *data)
 		return -1;
 	while ((de = readdir(d))) {
 		snprintf(path, sizeof(path), "/proc/%d/fd/%s", pid, de->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue;
-		link[n] = '\0';
-		if (!strcmp(link, "anon_inode:[vfio-device]") ||
-		    !strncmp(link, "/dev/vfio/devices/", 18))
+		switch (fd_kind(path)) {
+		case FD_DEVICE:
 			*dev = atoi(de->d_name);
-		else if (!strcmp(link, "anon_inode:i40e_vf_mdev_mig"))
+			break;
+		case FD_DATA:
 			*data = atoi(de->d_name);
+			break;
+		default:
+			break;
+		}
 	}
 	closedir(d);
 	return *dev >= 0 && *data >= 0 ? 0 : -1;
@@ -124,8 +146,10 @@ static unsigned int random_cmd(void)
 	return nr;
 }
 
-/* random_arg - JUNK filled with random bytes, or NULL for an ioctl number
- * whose size is larger */
+/*
+ * random_arg - JUNK filled with random bytes, or NULL for an ioctl number
+ * whose size is larger
+ */
 static void *random_arg(uint64_t *junk, size_t len, unsigned int nr)
 {
 	size_t i;
@@ -135,21 +159,26 @@ static void *random_arg(uint64_t *junk, size_t len, unsigned int nr)
 	return _IOC_SIZE(nr) <= len ? junk : NULL;
 }
 
-/* same_kind - the copy FD is a VFIO device fd (DEV) or a data_fd */
-static int same_kind(int fd, int dev)
+/* same_kind - the copy FD is still of KIND */
+static int same_kind(int fd, enum fd_kind kind)
 {
-	char path[64], link[256];
-	ssize_t n;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0)
-		return 0;
-	link[n] = '\0';
-	if (dev)
-		return !strcmp(link, "anon_inode:[vfio-device]") ||
-		       !strncmp(link, "/dev/vfio/devices/", 18);
-	return !strcmp(link, "anon_inode:i40e_vf_mdev_mig");
+	return fd_kind(path) == kind;
+}
+
+/* poke_random - 200 random ioctl numbers (random_cmd) with random arguments */
+static void poke_random(int fd, const char *what)
+{
+	uint64_t junk[64];
+	unsigned int i, nr;
+
+	for (i = 0; i < 200; i++) {
+		nr = random_cmd();
+		CALL(what, ioctl(fd, nr, random_arg(junk, sizeof(junk), nr)),
+		     ENOTTY);
+	}
 }
 
 /* feature - VFIO_DEVICE_FEATURE with FLAGS, ARGSZ and a payload */
@@ -180,7 +209,7 @@ static void poke_device(int fd)
 		int32_t fd;
 	} is;
 	uint64_t junk[64];
-	unsigned int i, nr;
+	unsigned int nr;
 
 	memset(&is, 0, sizeof(is));
 	CALL("FEATURE argsz 4", feature(fd, VFIO_DEVICE_FEATURE_GET |
@@ -252,19 +281,13 @@ static void poke_device(int fd)
 		CALL("unknown VFIO ioctl", ioctl(fd, _IO(VFIO_TYPE, nr), junk),
 		     ENOTTY);
 
-	for (i = 0; i < 200; i++) {
-		nr = random_cmd();
-		CALL("random ioctl", ioctl(fd, nr,
-		     random_arg(junk, sizeof(junk), nr)), ENOTTY);
-	}
+	poke_random(fd, "random ioctl");
 }
 
 static void poke_data(int fd, int save)
 {
 	struct vfio_precopy_info pi = { 0 };
-	uint64_t junk[64];
 	char buf[16] = { 0 };
-	unsigned int i, nr;
 	void *p;
 
 	if (save)
@@ -286,11 +309,7 @@ static void poke_data(int fd, int save)
 	pi.argsz = 4;
 	CALL("PRECOPY_INFO argsz 4", ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &pi),
 	     save ? EINVAL : ENOTTY);
-	for (i = 0; i < 200; i++) {
-		nr = random_cmd();
-		CALL("data_fd random ioctl", ioctl(fd, nr,
-		     random_arg(junk, sizeof(junk), nr)), ENOTTY);
-	}
+	poke_random(fd, "data_fd random ioctl");
 }
 
 int main(int argc, char **argv)
@@ -321,7 +340,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* QEMU may have closed them and reused the numbers in between */
-	if (!same_kind(dev, 1) || !same_kind(data, 0)) {
+	if (!same_kind(dev, FD_DEVICE) || !same_kind(data, FD_DATA)) {
 		printf("POKE %d: its fds changed before they were copied\n", pid);
 		return 2;
 	}
