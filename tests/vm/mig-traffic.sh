@@ -21,7 +21,9 @@
 #      during, L2 pings every 0.2 s (losses printed) and, with QEMU 10
 #      (v2), a program makes bad calls on both QEMUs' device fd and
 #      data_fd (tests/vm/progs/mig_poke.c), each of which must fail as
-#      the uAPI says; after, on the
+#      the uAPI says, and with either protocol bad and untimely sysfs
+#      writes to both mdevs, their types and PFs (tests/vm/sysfs-poke.py)
+#      get their errors and change nothing; after, on the
 #      destination, the whole verified traffic of l2_traffic_start (UDP
 #      stream checked frame by frame, TCP both ways by md5); the
 #      destination PF shows its VF as the source PF showed the source's
@@ -690,9 +692,19 @@ if [ "$MIG_DEVOPT" != x-enable-migration=on ]; then
 	"$(test_prog mig_poke)" $DST 120 > /results/poke-dst.out 2>&1 &
 	POKE_DST=$!
 fi
+# either protocol: sysfs writes to both open mdevs, their types and PFs
+rm -f /tmp/sysfs-poke.stop
+python3 "$TOP/tests/vm/sysfs-poke.py" 1 /tmp/sysfs-poke.stop $U1 $U2 \
+	> /results/sysfs-poke.out 2>&1 &
+SYSFS_POKE=$!
 migrate src dst
-touch /tmp/flood1.stop
+touch /tmp/flood1.stop /tmp/sysfs-poke.stop
 wait $FLOOD
+wait $SYSFS_POKE
+rc=$?
+sed 's/^/#   sysfs: /' /results/sysfs-poke.out | head -n 20
+check "sysfs writes during the migration got their errors and changed nothing ($(tail -n 1 /results/sysfs-poke.out))" \
+	test "$rc" = 0
 check "src -> dst: migration completed (status: $status)" test "$status" = completed
 if [ -n "${POKE_SRC:-}" ]; then
 	for q in src dst; do
