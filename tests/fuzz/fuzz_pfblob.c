@@ -16,7 +16,8 @@
  * and on every blob that parses:
  *
  *  - the header holds what the parser promises (length, queue pairs,
- *    message counts, flags, 13-bit queue positions);
+ *    message counts, flags, a virtchnl version up to 1.1, 13-bit queue
+ *    positions);
  *  - walking it with next() visits num_log + num_deferred messages, each
  *    inside the blob, back to back, up to the end; each at most
  *    I40E_VF_MIG_MSG_MAX bytes, zero padded; logged ones of a class
@@ -25,6 +26,7 @@
  *    past the end) parses and walks the same, and without its last byte
  *    does not parse.
  */
+#include <linux/avf/virtchnl.h>
 #include <linux/bits.h>
 #include <linux/errno.h>
 #include <asm/byteorder.h>
@@ -49,6 +51,9 @@ static void check_hdr(const struct i40e_vf_mig_blob_hdr *h, size_t size)
 	CHECK(le16_to_cpu(h->num_log) <= I40E_VF_MIG_LOG_MAX);
 	CHECK(le16_to_cpu(h->num_deferred) <= I40E_VF_MIG_DEFER_MAX);
 	CHECK(!(le32_to_cpu(h->flags) & ~I40E_VF_MIG_F_ALL));
+	CHECK(le32_to_cpu(h->vf_ver_major) < VIRTCHNL_VERSION_MAJOR ||
+	      (le32_to_cpu(h->vf_ver_major) == VIRTCHNL_VERSION_MAJOR &&
+	       le32_to_cpu(h->vf_ver_minor) <= VIRTCHNL_VERSION_MINOR));
 	for (i = 0; i < I40E_VF_MIG_MAX_QP; i++) {
 		const struct i40e_vf_mig_blob_queue *q = &h->q[i];
 

@@ -5,8 +5,9 @@
  * GET_VF_RESOURCES and CONFIG_VSI_QUEUES; a log of every class followed
  * by held (deferred) requests; 16 queue pairs, a zero-length message and
  * a held request of a class the log does not keep; logs of 255 and 256
- * entries.  Then invalid ones, each breaking one rule of
- * i40e_vf_mig_blob_parse().
+ * entries; virtchnl versions 0.0 (none negotiated) and 1.0.  Then invalid
+ * ones, each breaking one rule of i40e_vf_mig_blob_parse(), a virtchnl
+ * version newer than 1.1 among them.
  *
  * The messages are well-formed virtchnl 1.1 requests (blob_msg() checks
  * them with virtchnl_vc_validate_vf_msg()) except where an invalid seed
@@ -331,7 +332,26 @@ int main(int argc, char **argv)
 		 true);
 	blob_save("maxqp", true);
 
+	/* The virtchnl versions: none negotiated (0.0), 1.0, and newer ones */
+	blob_full();
+	h->vf_ver_major = 0;
+	h->vf_ver_minor = 0;
+	blob_save("no-version", true);
+
+	blob_full();
+	h->vf_ver_minor = 0;
+	blob_save("version-1.0", true);
+
 	/* Invalid: the header */
+	blob_full();
+	h->vf_ver_minor = cpu_to_le32(VIRTCHNL_VERSION_MINOR + 1);
+	blob_save("newer-minor", false);
+
+	blob_full();
+	h->vf_ver_major = cpu_to_le32(VIRTCHNL_VERSION_MAJOR + 1);
+	h->vf_ver_minor = 0;
+	blob_save("newer-major", false);
+
 	blob_full();
 	h->magic ^= cpu_to_le32(1);
 	blob_save("bad-magic", false);
