@@ -10,8 +10,9 @@
 # brings the VF up (virtchnl through the trapped mailbox) and passes
 # verified traffic both ways with the peer.  While the bulk transfer in
 # each direction runs, the driver's trap counters must show no data path
-# trap, no read/write of a page QEMU could have mapped and fewer than one
-# mailbox trap per MDEV_PKTS_PER_MBX frames (asserted counts).  Negative
+# trap, no read/write of a page QEMU could have mapped, fewer mailbox
+# accesses than frames and fewer than one mailbox write per
+# MDEV_PKTS_PER_MBX frames (asserted counts).  Negative
 # control: a second L2 with the tail pages trapped on purpose (debugfs
 # trap_tail) passes traffic, and the same check fails on its counts.
 # The PF runs Debian's own i40e, without the PF services for migration:
