@@ -10,6 +10,8 @@
 #                    domjobabort)
 #   LV_KILL_DEST=yes then one whose destination QEMU is killed while its
 #                    device is RESUMING
+#   LV_RESET_DEST=yes then one whose destination PF the host resets
+#                    (i40e's debugfs pfr) while the device is RESUMING
 # Two hosts ("# hosts: 2": two L1s, each with its own XL710 model, on one
 # segment); `virsh migrate --live` of a running VM with an i40e_vf_mdev
 # device from host a to host b and back.
@@ -207,6 +209,21 @@ if [ "$H" = b ]; then
 		check "the driver here is RUNNING again ($(drv_state "$U"))" wait_for 30 drv_in "$U" RUNNING
 		pair_say kill-b-checked
 	fi
+	if [ "${LV_RESET_DEST:-}" = yes ]; then
+		check "host a migrates the VM here, for a PF reset" pair_wait reset-dest 900
+		check "the driver here is RESUMING: the state comes in" wait_for 120 drv_in "$U" RESUMING
+		check "the host resets the PF here in RESUMING (i40e's debugfs pfr)" \
+			sh -c "echo pfr > /sys/kernel/debug/i40e/$XL710_PF/command"
+		pair_say reset
+		check "host a saw the migration fail" pair_wait reset-checked 300
+		check "no domain left here after the refused state" wait_for 60 no_domains
+		check "the driver here refused the state as it came, before the switchover" \
+			sh -c "dmesg | grep -q 'RESUMING: the VF was reset during migration, its state is lost: stream refused'"
+		check "the mdev here is closed and opens again" \
+			wait_for 30 "$MDEV_VFIO" open "/sys/bus/mdev/devices/$U"
+		check "the driver here is RUNNING again ($(drv_state "$U"))" wait_for 30 drv_in "$U" RUNNING
+		pair_say reset-b-checked
+	fi
 	for ((i = 1; i <= N; i++)); do
 		if ((i % 2)); then
 			pair_wait moved-$i 900 || { not_ok "migration $i: host a migrated the VM here"; gave_up; }
@@ -303,6 +320,21 @@ done
 		check "the driver here is RUNNING after the failed migration" wait_for 30 drv_in "$UA" RUNNING
 		pair_say kill-checked
 		check "host b checked its side of the kill" pair_wait kill-b-checked 300
+	fi
+	# LV_RESET_DEST=yes: a migration whose destination PF host b resets
+	# while the device is RESUMING: the destination driver refuses the
+	# rest of the state (the VF lost what was loaded), virsh reports the
+	# failure, and the VM runs on here with no reset seen by the guest
+	if [ "${LV_RESET_DEST:-}" = yes ]; then
+		pair_say reset-dest
+		lv_migrate qemu:///system "$THERE" b mig-reset
+		check "virsh migrate failed: the destination refused the state ($(grep . /results/mig-reset.out | tail -n 1))" \
+			test "$LV_RC" != 0
+		check "host b reset its PF" pair_wait reset 10
+		check "the domain runs on here" runs_at qemu:///system
+		check "the driver here is RUNNING after the failed migration" wait_for 30 drv_in "$UA" RUNNING
+		pair_say reset-checked
+		check "host b checked its side of the reset" pair_wait reset-b-checked 300
 	fi
 
 	for ((i = 1; i <= N; i++)); do

@@ -10,7 +10,8 @@
 # the driver's migration region) and has no switchover-ack.  First, a
 # migration libvirt's job abort ends in pre-copy (LV_ABORT), and one
 # whose destination QEMU is killed while its device is RESUMING
-# (LV_KILL_DEST).
+# (LV_KILL_DEST), and one whose destination PF the host resets while the
+# device is RESUMING (LV_RESET_DEST).
 . "$TOP/tests/vm/mdev-lib.sh"
 
 LV_STACK=debian12
@@ -18,4 +19,5 @@ LV_PROP="x-enable-migration bool true"
 LV_MACHINE=pc-q35-7.2
 LV_ABORT=yes
 LV_KILL_DEST=yes
+LV_RESET_DEST=yes
 . "$TOP/tests/vm/mig-libvirt.sh"

@@ -113,9 +113,10 @@ static int i40e_vf_mdev_mig_save_start(struct i40e_vf_mdev_mig *mig,
  * @mig: the engine, in RESUMING: the session's lock is held, the session
  *	not ended
  *
- * For the data_fd's writes, which do not take state_mutex: while the
- * session lives the VF stays quiesced with the reset count recorded when
- * it was stopped (an arc or a device reset ends the session first).  A
+ * For the data_fd's writes, which do not take state_mutex, and the v1
+ * region's: while the session lives the VF stays quiesced with the reset
+ * count recorded when it was stopped (an arc or a device reset ends the
+ * session first).  A
  * VF reset since then (a PF reset, say) lost what the PF needs to load the
  * state, so the stream is refused while the source still has the VM,
  * rather than at the arc to STOP, after the switchover.

@@ -118,9 +118,14 @@ static ssize_t i40e_vf_mdev_mig_v1_access(struct i40e_vf_mdev_mig_v1 *v1,
 		return i40e_vf_mdev_v1_rw(&v1->proto, buf, count, pos,
 					  iswrite);
 	mutex_lock(&sess->lock);
-	ret = i40e_vf_mdev_v1_rw(&v1->proto, buf, count, pos, iswrite);
-	if (sess->resume)
-		i40e_vf_mdev_mig_load_report(sess);
+	if (sess->resume && iswrite && i40e_vf_mdev_mig_resume_lost(mig)) {
+		/* As the v2 data_fd: refused while the source has the VM */
+		ret = -EIO;
+	} else {
+		ret = i40e_vf_mdev_v1_rw(&v1->proto, buf, count, pos, iswrite);
+		if (sess->resume)
+			i40e_vf_mdev_mig_load_report(sess);
+	}
 	mutex_unlock(&sess->lock);
 	return ret;
 }
