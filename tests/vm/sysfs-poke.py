@@ -56,9 +56,9 @@ def write(path, value):
 
 def garbage(rng):
     """1 to 64 printable bytes that no attribute here parses: the first
-    is a letter that neither kstrtobool() nor kstrtoul() nor a UUID
-    accepts"""
-    first = rng.choice("ghijklmpqrstuvwxz")
+    is a letter that neither kstrtobool() ([yYtT1nNfF0], o[nNfF])
+    nor kstrtoul() nor a UUID accepts"""
+    first = rng.choice("ghijklmpqrsuvwxz")
     rest = "".join(rng.choice(string.printable)
                    for _ in range(rng.randrange(0, 64)))
     return first + rest
