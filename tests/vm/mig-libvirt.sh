@@ -307,34 +307,30 @@ done
 		pair_say aborted
 		check "host b checked its side of the abort" pair_wait abort-checked 300
 	fi
-	# LV_KILL_DEST=yes: a migration whose destination QEMU host b kills
-	# while its device is RESUMING: virsh reports the failure, the VM
-	# runs on here, and the driver here is back in RUNNING
+	# dest_fault TAG DONE WHY WHAT - a migration that host b makes fail
+	# (pair words TAG-dest, then DONE from b once it did WHAT, then
+	# TAG-checked and TAG-b-checked): virsh reports the failure (WHY),
+	# the VM runs on here, and the driver here is back in RUNNING
+	dest_fault() {
+		pair_say "$1-dest"
+		lv_migrate qemu:///system "$THERE" b "mig-$1"
+		check "virsh migrate failed: $3 ($(grep . "/results/mig-$1.out" | tail -n 1))" \
+			test "$LV_RC" != 0
+		check "host b $4" pair_wait "$2" 10
+		check "the domain runs on here" runs_at qemu:///system
+		check "the driver here is RUNNING after the failed migration" wait_for 30 drv_in "$UA" RUNNING
+		pair_say "$1-checked"
+		check "host b checked its side of the $1" pair_wait "$1-b-checked" 300
+	}
+	# LV_KILL_DEST=yes: host b kills its QEMU while the device is RESUMING
 	if [ "${LV_KILL_DEST:-}" = yes ]; then
-		pair_say kill-dest
-		lv_migrate qemu:///system "$THERE" b mig-killed
-		check "virsh migrate failed: the destination QEMU was killed ($(grep . /results/mig-killed.out | tail -n 1))" \
-			test "$LV_RC" != 0
-		check "host b killed its QEMU" pair_wait killed 10
-		check "the domain runs on here" runs_at qemu:///system
-		check "the driver here is RUNNING after the failed migration" wait_for 30 drv_in "$UA" RUNNING
-		pair_say kill-checked
-		check "host b checked its side of the kill" pair_wait kill-b-checked 300
+		dest_fault kill killed "the destination QEMU was killed" "killed its QEMU"
 	fi
-	# LV_RESET_DEST=yes: a migration whose destination PF host b resets
-	# while the device is RESUMING: the destination driver refuses the
-	# rest of the state (the VF lost what was loaded), virsh reports the
-	# failure, and the VM runs on here with no reset seen by the guest
+	# LV_RESET_DEST=yes: host b resets its PF while the device is
+	# RESUMING; the driver there refuses the rest of the state (the VF
+	# lost what was loaded)
 	if [ "${LV_RESET_DEST:-}" = yes ]; then
-		pair_say reset-dest
-		lv_migrate qemu:///system "$THERE" b mig-reset
-		check "virsh migrate failed: the destination refused the state ($(grep . /results/mig-reset.out | tail -n 1))" \
-			test "$LV_RC" != 0
-		check "host b reset its PF" pair_wait reset 10
-		check "the domain runs on here" runs_at qemu:///system
-		check "the driver here is RUNNING after the failed migration" wait_for 30 drv_in "$UA" RUNNING
-		pair_say reset-checked
-		check "host b checked its side of the reset" pair_wait reset-b-checked 300
+		dest_fault reset reset "the destination refused the state" "reset its PF"
 	fi
 
 	for ((i = 1; i <= N; i++)); do
