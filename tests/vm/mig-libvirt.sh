@@ -196,32 +196,40 @@ if [ "$H" = b ]; then
 			test "$(drv_state "$U")" = RUNNING
 		pair_say abort-checked
 	fi
-	if [ "${LV_KILL_DEST:-}" = yes ]; then
-		check "host a migrates the VM here, to be killed" pair_wait kill-dest 900
+	# fault_here TAG DONE SECS WHAT CMD... - host a's migration here for
+	# the fault TAG (dest_fault there): once the device is RESUMING, CMD
+	# (WHAT), then DONE to host a; once host a saw the migration fail,
+	# no domain left here (SECS tries), the mdev closed and usable, the
+	# driver RUNNING.  The caller says TAG-b-checked after its own checks.
+	fault_here() {
+		local tag=$1 done=$2 secs=$3 what=$4
+		shift 4
+		check "host a migrates the VM here, for the $tag" pair_wait "$tag-dest" 900
 		check "the driver here is RESUMING: the state comes in" wait_for 120 drv_in "$U" RESUMING
-		qpid=$(pgrep -f "guest=$DOM,")
-		check "the destination QEMU here killed in RESUMING (pid $qpid)" kill -KILL "$qpid"
-		pair_say killed
-		check "host a saw the migration fail" pair_wait kill-checked 300
-		check "no domain left here after the kill" wait_for 30 no_domains
+		check "$what" "$@"
+		pair_say "$done"
+		check "host a saw the migration fail" pair_wait "$tag-checked" 300
+		check "no domain left here after the $tag" wait_for "$secs" no_domains
 		check "the mdev here is closed and opens again" \
 			wait_for 30 "$MDEV_VFIO" open "/sys/bus/mdev/devices/$U"
 		check "the driver here is RUNNING again ($(drv_state "$U"))" wait_for 30 drv_in "$U" RUNNING
+	}
+	# kill_qemu_here - SIGKILL to the domain's QEMU here
+	kill_qemu_here() {
+		local pid
+		pid=$(pgrep -f "guest=$DOM,") || return 1
+		echo "# the destination QEMU here: pid $pid"
+		kill -KILL "$pid"
+	}
+	if [ "${LV_KILL_DEST:-}" = yes ]; then
+		fault_here kill killed 30 "the destination QEMU here killed in RESUMING" kill_qemu_here
 		pair_say kill-b-checked
 	fi
 	if [ "${LV_RESET_DEST:-}" = yes ]; then
-		check "host a migrates the VM here, for a PF reset" pair_wait reset-dest 900
-		check "the driver here is RESUMING: the state comes in" wait_for 120 drv_in "$U" RESUMING
-		check "the host resets the PF here in RESUMING (i40e's debugfs pfr)" \
+		fault_here reset reset 60 "the host resets the PF here in RESUMING (i40e's debugfs pfr)" \
 			sh -c "echo pfr > /sys/kernel/debug/i40e/$XL710_PF/command"
-		pair_say reset
-		check "host a saw the migration fail" pair_wait reset-checked 300
-		check "no domain left here after the refused state" wait_for 60 no_domains
 		check "the driver here refused the state as it came, before the switchover" \
 			sh -c "dmesg | grep -q 'RESUMING: the VF was reset during migration, its state is lost: stream refused'"
-		check "the mdev here is closed and opens again" \
-			wait_for 30 "$MDEV_VFIO" open "/sys/bus/mdev/devices/$U"
-		check "the driver here is RUNNING again ($(drv_state "$U"))" wait_for 30 drv_in "$U" RUNNING
 		pair_say reset-b-checked
 	fi
 	for ((i = 1; i <= N; i++)); do
