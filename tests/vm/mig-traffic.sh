@@ -22,8 +22,9 @@
 #      (v2), a program makes bad calls on both QEMUs' device fd and
 #      data_fd (tests/vm/progs/mig_poke.c), each of which must fail as
 #      the uAPI says, and with either protocol bad and untimely sysfs
-#      writes to both mdevs, their types and PFs (tests/vm/sysfs-poke.py)
-#      get their errors and change nothing; after, on the
+#      writes to both mdevs, their types and PFs, and unloads of i40e
+#      and the driver (tests/vm/sysfs-poke.py), get their errors and
+#      change nothing; after, on the
 #      destination, the whole verified traffic of l2_traffic_start (UDP
 #      stream checked frame by frame, TCP both ways by md5); the
 #      destination PF shows its VF as the source PF showed the source's
@@ -77,7 +78,8 @@
 #   6. faults: while the VF runs, the host resets it under the VM (FLR
 #      through sysfs), then its PF: iavf sees each reset and recovers,
 #      and the VM migrates on with the checks of 5, its third round trip
-#      done; the streams end with no frame wrong or given up and no wrong
+#      done, its PF reset once more in pre-copy (the save goes on); the
+#      streams end with no frame wrong or given up and no wrong
 #      guest memory; then a last migration paused before switchover
 #      (source device in STOP_COPY, VF quiesced and frozen; destination's
 #      in RESUMING) whose source QEMU is killed: the destination QEMU
@@ -352,6 +354,20 @@ pf_of() { if [ "$1" = "$U1" ]; then echo "$XL710_PF"; else echo "$XL710_PF2"; fi
 # more_resets NAME N - more than N
 resets_seen() { grep -acE 'L2-DMESG .*[Rr]eset' "/results/mpf-$1.log"; }
 more_resets() { [ "$(resets_seen "$1")" -gt "$2" ]; }
+# links_up NAME - iavf's link-up messages on NAME's console (one ends
+# every reset it recovers from); more_links NAME N - more than N
+links_up() { grep -ac 'L2-DMESG .*NIC Link is Up' "/results/mpf-$1.log"; }
+more_links() { [ "$(links_up "$1")" -gt "$2" ]; }
+# recovered NAME R L - after a reset the host made under the VM in the
+# QEMU NAME: iavf in L2 logged more resets than R and then more link-ups
+# than L, and L2 pings the peer since
+recovered() {
+	local n
+	check "$1: iavf in L2 saw the reset" wait_for 60 more_resets "$1" "$2"
+	check "$1: iavf brought the link up again" wait_for 60 more_links "$1" "$3"
+	n=$(replies "$1")
+	check "$1: L2 pings the peer after the reset" wait_for 120 more_replies "$1" $((n + 5))
+}
 # Resets during a migration (MIG_RESETS=yes: mig-pf-v2's debug run).
 # reset_in_precopy - a migration of L2 from dst to a new destination on
 # U1's mdev, held in pre-copy; the host resets the source's VF (an FLR
@@ -363,17 +379,16 @@ more_resets() { [ "$(resets_seen "$1")" -gt "$2" ]; }
 # migration; L2 runs on in dst, the destination QEMU gives up, and both
 # drivers are back in RUNNING.
 reset_in_precopy() {
-	local n r pid
+	local n r l pid
 	resuming fp
 	pid=$TO_PID
-	r=$(resets_seen dst)
+	r=$(resets_seen dst) l=$(links_up dst)
 	check "dst: the source's device is PRE_COPY" grep -q '^state PRE_COPY' "$MDEV_DBG/$U2/migration"
 	check "dst: the host resets the source's VF in PRE_COPY (FLR through sysfs)" \
 		sh -c "echo 1 > /sys/bus/pci/devices/$VF1/reset"
 	check "dst: the source's driver starts over in RUNNING" \
 		wait_for 30 grep -q '^state RUNNING' "$MDEV_DBG/$U2/migration"
-	check "dst: iavf in L2 saw the reset" wait_for 60 more_resets dst "$r"
-	check "dst: L2 pings the peer after the reset" wait_for 120 more_replies dst $((n + 5))
+	recovered dst "$r" "$l"
 	qmp dst '{"execute":"migrate-set-parameters","arguments":{"max-bandwidth":1073741824}}' > /dev/null
 	mig_wait dst 300 failed completed cancelled
 	check "dst -> fp: failed, the source's VF was reset in PRE_COPY ($status)" test "$status" = failed
@@ -976,9 +991,13 @@ round() {
 	to_uuid=$(other_of "$from_uuid")
 	incoming "$to" $to_uuid
 	to_pid=$!
-	view=$(vf_view $from_uuid)
 	snap=$(sus_snap "/results/mpf-$from.log")
-	migrate "$from" "$to"
+	if [ "${2:-}" = pfr ]; then
+		pfr_in_precopy "$to"
+	else
+		view=$(vf_view $from_uuid)
+		migrate "$from" "$to"
+	fi
 	check "$from -> $to: migration completed (status: $status)" test "$status" = completed
 	echo "# device state: $(mig_stat $from_uuid saved_len) bytes, 2 queue pairs in use"
 	check "$to: the destination loaded the state the source saved ($(loaded_state $to_uuid))" \
@@ -1006,22 +1025,51 @@ check "iavf in L2 saw no VF reset it did not ask for" sh -c "! grep -aE 'L2-DMES
 # 6. Faults.  While the VF runs: the host resets it under the VM (an FLR
 # through sysfs), then its PF; iavf in L2 sees each reset and recovers,
 # and the VM migrates on (r6, the last of the three round trips) with the
-# checks of every round.  Then a last migration paused before switchover
-# (the source's device in STOP_COPY, the destination's in RESUMING) whose
-# source QEMU is killed.
+# checks of every round, its PF reset once more in pre-copy.  Then a last
+# migration paused before switchover (the source's device in STOP_COPY,
+# the destination's in RESUMING) whose source QEMU is killed.
 # reset_under WHAT CMD - the host runs CMD, a reset under the running VM:
 # iavf in L2 sees it and recovers, L2 pings the peer again
 reset_under() {
-	local n r
-	n=$(replies $from) r=$(resets_seen $from)
+	local r l
+	r=$(resets_seen $from) l=$(links_up $from)
 	check "$from: the host resets the $1 under the running VM" sh -c "$2"
-	check "$from: iavf in L2 saw the reset" wait_for 60 more_resets $from "$r"
-	check "$from: L2 pings the peer after the reset" wait_for 120 more_replies $from $((n + 5))
+	recovered $from "$r" "$l"
 }
 reset_under "VF (FLR through sysfs)" "echo 1 > /sys/bus/pci/devices/$(vf_of $from_uuid)/reset"
 reset_under "PF (i40e's debugfs pfr)" "echo pfr > /sys/kernel/debug/i40e/$(pf_of $from_uuid)/command"
+# pfr_in_precopy TO - for round: the migration of L2 from $from to the
+# QEMU TO (waiting), held in pre-copy; the host resets the source's PF.
+# Its VF's reset is like one its guest asks for (an MTU change): iavf in
+# L2 sees it and recovers, and the save goes on, the device's state being
+# taken in STOP_COPY (only a reset through PCI, an FLR, starts migration
+# over: reset_in_precopy).  Once L2 pings again, round's view of the
+# source VF is taken and the migration let go.
+pfr_in_precopy() {
+	local r l saved e
+	r=$(resets_seen $from) l=$(links_up $from)
+	qmp "$1" '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"return-path","state":true}]}}' > /dev/null
+	qmp $from '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"return-path","state":true}]}}' \
+		'{"execute":"migrate-set-parameters","arguments":{"downtime-limit":300,"max-bandwidth":1048576}}' \
+		"{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:/tmp/$1.sock\"}}" > /dev/null
+	mig_wait $from 120 active completed failed cancelled
+	check "$from -> $1: the migration is active ($status)" test "$status" = active
+	check "$from: the source's device is PRE_COPY" \
+		wait_for 30 grep -q '^state PRE_COPY' "$MDEV_DBG/$from_uuid/migration"
+	saved=$(mig_stat $from_uuid saved) e=$(mig_stat $from_uuid resets)
+	check "$from: the host resets the source's PF (i40e's debugfs pfr) in PRE_COPY" \
+		sh -c "echo pfr > /sys/kernel/debug/i40e/$(pf_of $from_uuid)/command"
+	recovered $from "$r" "$l"
+	check "$from: the save goes on, in PRE_COPY, the engine not reset" sh -c \
+		"grep -q '^state PRE_COPY' $MDEV_DBG/$from_uuid/migration && [ $(mig_stat $from_uuid resets) = $e ]"
+	view=$(vf_view $from_uuid)
+	qmp $from "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":${MIG_DOWNTIME_MS:-2000000},\"max-bandwidth\":1073741824}}" > /dev/null
+	mig_wait $from "${MIG_WAIT_S:-900}" completed failed cancelled
+	check "$from: the state was saved after the reset" \
+		test "$(mig_stat $from_uuid saved)" = $((saved + 1))
+}
 grep -a 'L2-DMESG' "/results/mpf-$from.log" | tail -n 8 | sed 's/^/#   /'
-round r6
+round r6 pfr
 sus_stop /results/mpf-{src,dst,r2,r3,r4,r5,r6}.log
 killed_source $from $from_pid $from_uuid "$(other_of "$from_uuid")"
 for q in src dst trusted fewerq r2 r3 r4 r5 r6 kx ks; do

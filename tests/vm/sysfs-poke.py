@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Bad and untimely sysfs writes to open mdevs, their types and PFs.
+"""Bad and untimely sysfs writes to open mdevs, their types and PFs,
+and unloads of the modules under them.
 
     sysfs-poke.py SEED STOPFILE UUID...
 
@@ -18,8 +19,13 @@ running, tests/vm/mig-traffic.sh):
                        more: EBUSY (or ERANGE past sriov_totalvfs; at
                        most 10 times, the PCI core warns of each);
                        not a number: EINVAL
+  module i40e          delete_module(2) with O_NONBLOCK: EWOULDBLOCK
+                       (EAGAIN: the driver uses i40e's PF services, so
+                       i40e unloads only after it)
+  module i40e_vf_mdev  the same: EWOULDBLOCK (an open device holds it)
 
-No write may remove anything or create anything: removal takes a number
+No write may remove anything or create anything, and no unload may
+succeed (one would fail every later check): removal takes a number
 other than 0, which is never written; the mdevs must be open, which the
 first write checks (it would turn on a closed mdev's migration, which is
 on unless turned off).  Prints one line per attribute
@@ -28,6 +34,7 @@ a result was not the expected one, or the mdevs' migration attribute
 no longer reads "on".
 """
 import collections
+import ctypes
 import errno
 import os
 import random
@@ -39,6 +46,9 @@ import uuid
 MAX_WRITES = 3000
 MAX_MORE_VFS = 10
 MDEVS = "/sys/bus/mdev/devices"
+MODULES = ("i40e", "i40e_vf_mdev")
+SYS_DELETE_MODULE = 176     # x86_64
+LIBC = ctypes.CDLL(None, use_errno=True)
 
 
 def write(path, value):
@@ -52,6 +62,14 @@ def write(path, value):
         return "OK"
     except OSError as e:
         return errno.errorcode.get(e.errno, str(e.errno))
+
+
+def unload(name):
+    """The errno name of delete_module(name, O_NONBLOCK), or OK"""
+    if LIBC.syscall(SYS_DELETE_MODULE, name.encode(), os.O_NONBLOCK) == 0:
+        return "OK"
+    e = ctypes.get_errno()
+    return errno.errorcode.get(e, str(e))
 
 
 def garbage(rng):
@@ -71,7 +89,9 @@ def pokes(rng, u, more_vfs):
     vf = os.path.dirname(os.path.realpath(mdev))
     pf = os.path.realpath(os.path.join(vf, "physfn"))
     tdir = os.path.realpath(os.path.join(mdev, "mdev_type"))
-    what = rng.randrange(4)
+    what = rng.randrange(5)
+    if what == 4:
+        return "module " + rng.choice(MODULES), "O_NONBLOCK", "EAGAIN"
     if what == 0:
         if rng.randrange(2):
             return (os.path.join(mdev, "migration"),
@@ -125,8 +145,12 @@ def main():
                                   more_vfs < MAX_MORE_VFS)
         if want in ("EBUSY", "ERANGE") and path.endswith("sriov_numvfs"):
             more_vfs += 1
-        got = write(path, value)
-        name = os.path.basename(path)
+        if path.startswith("module "):
+            got = unload(path.split()[1])
+            name = path
+        else:
+            got = write(path, value)
+            name = os.path.basename(path)
         seen[name][got] += 1
         writes += 1
         if got != want:
