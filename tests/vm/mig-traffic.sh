@@ -985,7 +985,8 @@ check "remove the mdev with 2 queue pairs" mdev_remove $U3
 # comes from the replay only, and is in the compared filter list), L2
 # pings the peer, plain and over VLAN 5, and the sustained streams and
 # the memory verifier went on.
-# round TO - one migration from $from to a new QEMU TO on the other mdev
+# round TO [pfr] - one migration from $from to a new QEMU TO on the other
+# mdev; with pfr, the source's PF reset in its pre-copy (pfr_in_precopy)
 round() {
 	local to=$1 to_uuid to_pid view snap
 	to_uuid=$(other_of "$from_uuid")
