@@ -195,19 +195,31 @@ if [ -n "${MIG_IOMMUFD:-}" ]; then
 	check "modprobe iommufd" modprobe iommufd
 	MIG_IOMMUFD_ARGS=(-object iommufd,id=iommufd0)
 fi
-# migrate FROM TO [SOCKET] - migrate L2 from the QEMU named FROM to the
-# waiting QEMU named TO (return-path on: the source learns of a
-# destination that refuses the state, and runs on), through SOCKET
-# (default TO's, /tmp/TO.sock); sets $status, prints the times
+# mig_begin FROM TO DOWNTIME BANDWIDTH [SOCKET] - start migrating L2 from
+# the QEMU named FROM to the waiting QEMU named TO (return-path on: the
+# source learns of a destination that refuses the state, and runs on)
+# with downtime-limit DOWNTIME (ms) and max-bandwidth BANDWIDTH, through
+# SOCKET (default TO's, /tmp/TO.sock)
+mig_begin() {
+	local out
+	qmp "$2" '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"return-path","state":true}]}}' > /dev/null
+	qmp "$1" '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"return-path","state":true}]}}' \
+		"{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":$3,\"max-bandwidth\":$4}}" > /dev/null
+	out=$(qmp "$1" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:${5:-/tmp/$2.sock}\"}}" | grep '"error"')
+	check "$1 -> $2: QEMU accepts the migration, no blocker${out:+ ($out)}" test -z "$out"
+}
+# mig_let_go NAME - NAME's migration, held back, goes on at full speed
+# with the case's downtime limit
+mig_let_go() {
+	qmp "$1" "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":${MIG_DOWNTIME_MS:-2000000},\"max-bandwidth\":1073741824}}" > /dev/null
+}
+# migrate FROM TO [SOCKET] - mig_begin at full speed with the case's
+# downtime limit, to the end; sets $status, prints the times
 migrate() {
-	local from=$1 to=$2 sock=${3:-/tmp/$2.sock} out s
-	qmp "$to" '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"return-path","state":true}]}}' > /dev/null
-	qmp "$from" '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"return-path","state":true}]}}' \
-		"{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":${MIG_DOWNTIME_MS:-2000000},\"max-bandwidth\":1073741824}}" > /dev/null
-	out=$(qmp "$from" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$sock\"}}" | grep '"error"')
-	check "$from -> $to: QEMU accepts the migration, no blocker${out:+ ($out)}" test -z "$out"
-	mig_wait "$from" "${MIG_WAIT_S:-900}" completed failed cancelled
-	echo "# $from -> $to: status, total and down time (ms): ${s:-none}"
+	local s
+	mig_begin "$1" "$2" "${MIG_DOWNTIME_MS:-2000000}" 1073741824 "${3:-}"
+	mig_wait "$1" "${MIG_WAIT_S:-900}" completed failed cancelled
+	echo "# $1 -> $2: status, total and down time (ms): ${s:-none}"
 }
 # mig_start NAME UUID PAUSE BANDWIDTH DOWNTIME - start a migration of L2
 # from dst to a new destination QEMU NAME on the mdev UUID ($TO_PID),
@@ -429,7 +441,7 @@ reset_in_resuming() {
 	check "fr: the host resets the destination's PF (i40e's debugfs pfr)" \
 		sh -c "echo pfr > /sys/kernel/debug/i40e/$(pf_of "$3")/command"
 	sleep 5
-	qmp "$1" "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":${MIG_DOWNTIME_MS:-2000000},\"max-bandwidth\":1073741824}}" > /dev/null
+	mig_let_go "$1"
 	mig_wait "$1" 300 failed completed cancelled
 	check "$1 -> fr: failed, the destination's VF was reset in RESUMING ($status)" test "$status" = failed
 	check "fr: its driver refused the state, the VF's being lost" \
@@ -1049,10 +1061,7 @@ reset_under "PF (i40e's debugfs pfr)" "echo pfr > /sys/kernel/debug/i40e/$(pf_of
 pfr_in_precopy() {
 	local r l saved e
 	r=$(resets_seen $from) l=$(links_up $from)
-	qmp "$1" '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"return-path","state":true}]}}' > /dev/null
-	qmp $from '{"execute":"migrate-set-capabilities","arguments":{"capabilities":[{"capability":"return-path","state":true}]}}' \
-		'{"execute":"migrate-set-parameters","arguments":{"downtime-limit":300,"max-bandwidth":1048576}}' \
-		"{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:/tmp/$1.sock\"}}" > /dev/null
+	mig_begin $from "$1" 300 1048576
 	mig_wait $from 120 active completed failed cancelled
 	check "$from -> $1: the migration is active ($status)" test "$status" = active
 	check "$from: the source's device is PRE_COPY" \
@@ -1064,7 +1073,7 @@ pfr_in_precopy() {
 	check "$from: the save goes on, in PRE_COPY, the engine not reset" sh -c \
 		"grep -q '^state PRE_COPY' $MDEV_DBG/$from_uuid/migration && [ $(mig_stat $from_uuid resets) = $e ]"
 	view=$(vf_view $from_uuid)
-	qmp $from "{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":${MIG_DOWNTIME_MS:-2000000},\"max-bandwidth\":1073741824}}" > /dev/null
+	mig_let_go $from
 	mig_wait $from "${MIG_WAIT_S:-900}" completed failed cancelled
 	check "$from: the state was saved after the reset" \
 		test "$(mig_stat $from_uuid saved)" = $((saved + 1))

@@ -47,7 +47,6 @@ MAX_WRITES = 3000
 MAX_MORE_VFS = 10
 MDEVS = "/sys/bus/mdev/devices"
 MODULES = ("i40e", "i40e_vf_mdev")
-SYS_DELETE_MODULE = 176     # x86_64
 LIBC = ctypes.CDLL(None, use_errno=True)
 
 
@@ -66,7 +65,7 @@ def write(path, value):
 
 def unload(name):
     """The errno name of delete_module(name, O_NONBLOCK), or OK"""
-    if LIBC.syscall(SYS_DELETE_MODULE, name.encode(), os.O_NONBLOCK) == 0:
+    if LIBC.delete_module(name.encode(), os.O_NONBLOCK) == 0:
         return "OK"
     e = ctypes.get_errno()
     return errno.errorcode.get(e, str(e))
