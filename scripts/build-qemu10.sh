@@ -26,7 +26,8 @@ suite=$codename-backports
 TOOLS=(meson python3-pycotap)
 # (With all of QEMU's default devices: a VM migrates between this QEMU and
 # Debian's build of the same version only if both machines have the same
-# devices, and q35 alone adds an HPET, vmport and vmmouse.)
+# devices, and q35 alone adds an HPET, vmport and vmmouse.  Line tables
+# only, as in build-qemu.sh.)
 CONFIGURE_ARGS=(--python=/usr/bin/python3 --target-list=x86_64-softmmu
 	--enable-kvm --enable-tcg --enable-slirp --enable-attr --enable-cap-ng
 	--disable-docs --disable-werror --disable-download
@@ -39,7 +40,8 @@ CONFIGURE_ARGS=(--python=/usr/bin/python3 --target-list=x86_64-softmmu
 	--disable-fuse --disable-capstone --disable-rdma --disable-gnutls
 	--disable-nettle --disable-gcrypt --disable-libssh
 	--disable-glusterfs --disable-rbd --disable-libiscsi
-	--disable-libnfs --disable-bpf --disable-vde --disable-netmap)
+	--disable-libnfs --disable-bpf --disable-vde --disable-netmap
+	--disable-debug-info --extra-cflags=-g1)
 
 # The upstream tarball's line of apt-get source --print-uris:
 # 'URI' NAME SIZE SHA256:HASH
