@@ -102,6 +102,18 @@ if [ "$(id -u)" = 0 ]; then
 	"$TOP/scripts/setup-host.sh" || { echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# Each background job below runs in a session of its own (setsid: its
+# own process group, which the end of the run can stop).  Where the
+# scheduler groups tasks by session (CONFIG_SCHED_AUTOGROUP, on by default
+# in Debian's kernel), sessions share the CPU equally whatever their
+# tasks' nice values, so a job's priority is its session's: each writes
+# its nice value to /proc/self/autogroup first (nothing to do where the
+# file is missing or autogroups are off; the nice value counts then).
+# autogroup_nice - give the calling session's autogroup the caller's nice
+# value
+autogroup_nice() { nice > /proc/self/autogroup 2>/dev/null || true; }
+export -f autogroup_nice
+
 # 0. A kernel of our own (the debug variant: about 35 CPU-minutes) is
 # built in the background at the lowest priority from the start: it
 # takes what QEMU's build and the userspace checks below leave idle,
@@ -120,7 +132,9 @@ for k in $kernels_needed; do
 	log "building the $k kernel in the background ($runlog/build-kernel-$k.log)"
 	# its own process group, which the end of the run stops if no case
 	# waited for it (the deadline)
-	setsid nice -n 19 bash -c '"$1/scripts/build-kernel.sh" "$2" > "$3/build-kernel-$2.log" 2>&1 &&
+	# shellcheck disable=SC2016
+	setsid nice -n 19 bash -c 'autogroup_nice
+		"$1/scripts/build-kernel.sh" "$2" > "$3/build-kernel-$2.log" 2>&1 &&
 		"$1/scripts/build-modules.sh" "$2" > "$3/build-modules-$2.log" 2>&1' \
 		build "$TOP" "$k" "$runlog" &
 	kbuild_pid[$k]=$!
@@ -170,7 +184,9 @@ userspace_pid=''
 if [ ${#userspace[@]} -gt 0 ]; then
 	# its own process group, which the end of the run stops at the
 	# suite deadline
-	setsid nice -n 10 bash -c 'top=$1
+	# shellcheck disable=SC2016
+	setsid nice -n 10 bash -c 'autogroup_nice
+		top=$1
 		shift
 		for u in "$@"; do
 			case "$u" in
@@ -225,7 +241,9 @@ needs_qemu10() { grep -qE '^# needs:.*\<qemu10\>' "$@"; }
 qbuild_pid='' qbuild_ok=''
 if needs_qemu10 "$TOP"/tests/vm/cases/*.sh; then
 	log "building QEMU 10 in the background after the kernels ($runlog/build-qemu10.log)"
-	setsid nice -n 19 bash -c 'for p in $3; do while kill -0 "$p" 2>/dev/null; do sleep 5; done; done
+	# shellcheck disable=SC2016
+	setsid nice -n 19 bash -c 'autogroup_nice
+		for p in $3; do while kill -0 "$p" 2>/dev/null; do sleep 5; done; done
 		"$1/scripts/build-qemu10.sh" > "$2/build-qemu10.log" 2>&1' \
 		build "$TOP" "$runlog" "${kbuild_pid[*]}" &
 	qbuild_pid=$!
@@ -333,14 +351,25 @@ ready() {
 }
 # In that order, except that a run which would wait for a build gives way
 # to the first one after it that would not (on an empty cache the debug
-# kernel and QEMU 10 are still building when the first runs are done).
+# kernel and QEMU 10 are still building when the first runs are done);
+# when every run left would wait, the first whose builds end goes (the
+# debug cases once the kernel is built, beside QEMU 10's build, not
+# after it).
 mapfile -t pending < <(grep . <<< "$runs")
 while [ ${#pending[@]} -gt 0 ]; do
-	pick=0
-	for i in "${!pending[@]}"; do
-		read -r name k group q10 <<< "${pending[$i]}"
-		ready "$group" "$k" "$q10" && { pick=$i; break; }
+	pick='' t0=$SECONDS
+	while :; do
+		for i in "${!pending[@]}"; do
+			read -r name k group q10 <<< "${pending[$i]}"
+			ready "$group" "$k" "$q10" && { pick=$i; break; }
+		done
+		[ -n "$pick" ] && break
+		# (past the deadline: the first, which records it)
+		[ $SECONDS -lt "$SUITE_DEADLINE" ] || { pick=0; break; }
+		sleep 5
 	done
+	[ $((SECONDS - t0)) -lt 5 ] ||
+		echo "TIME: waited $((SECONDS - t0)) s for a build before the next run"
 	read -r name k group q10 <<< "${pending[$pick]}"
 	pending=("${pending[@]:0:pick}" "${pending[@]:pick+1}")
 	if [ "$group" = 1 ]; then
