@@ -67,6 +67,14 @@ record() { # NAME STATUS(0|1) [DETAIL]
 		echo "FAIL: $1${3:+ ($3)}"
 	fi
 }
+# cpu_seconds FILE - the user plus system seconds of the children in the
+# output of "times" (its second line: "0m12.345s 0m4.560s"), rounded
+# down; "?" if there is none.
+cpu_seconds() {
+	awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/)
+		printf "%d\n", u[1] * 60 + u[2] + s[1] * 60 + s[2]; f = 1 }
+		END { if (!f) print "?" }' "$1" 2>/dev/null || echo '?'
+}
 # Add the counts of a sub-runner's "N passed, N failed" line.
 record_summary() { # NAME LOGFILE RC
 	local line p f
@@ -405,11 +413,18 @@ while [ ${#pending[@]} -gt 0 ]; do
 		res=$runlog/$name@$k.$attempt
 		t0=$SECONDS
 		# run-l1.sh stops its L1 and still writes a verdict on TERM.
-		timeout -k 60 "$left" "$TOP/tests/vm/run-l1.sh" --kernel "$k" \
-			--results "$res" "tests/vm/cases/$name.sh" > "$res.out" 2>&1
+		# The subshell's "times" gives the CPU time of the run and all it
+		# waited for (both hosts' QEMUs), whatever else the machine runs.
+		(
+			timeout -k 60 "$left" "$TOP/tests/vm/run-l1.sh" --kernel "$k" \
+				--results "$res" "tests/vm/cases/$name.sh" > "$res.out" 2>&1
+			rc=$?
+			times > "$res.cpu" # (not in a pipeline: a subshell of its own)
+			exit $rc
+		)
 		rc=$?
 		verdict=$(cat "$res/verdict" 2>/dev/null || echo "no verdict (run-l1 exit $rc)")
-		echo "TIME: $name@$k $((SECONDS - t0)) s (${verdict%%:*})"
+		echo "TIME: $name@$k $((SECONDS - t0)) s, $(cpu_seconds "$res.cpu") CPU-s (${verdict%%:*})"
 		if [ $rc = 2 ] && [ "$expect" != fail ]; then
 			if [ $infra -lt "$VM_RETRIES" ]; then
 				infra=$((infra + 1))
