@@ -419,7 +419,9 @@ while [ ${#pending[@]} -gt 0 ]; do
 			timeout -k 60 "$left" "$TOP/tests/vm/run-l1.sh" --kernel "$k" \
 				--results "$res" "tests/vm/cases/$name.sh" > "$res.out" 2>&1
 			rc=$?
-			times > "$res.cpu" # (not in a pipeline: a subshell of its own)
+			# (not piped: a pipeline's "times" would run in a new
+			# subshell, which has no children)
+			times > "$res.cpu"
 			exit $rc
 		)
 		rc=$?
